@@ -1,0 +1,74 @@
+// libc declarations for HermesCore, shared by the SwiftPM (glibc) build and the
+// Embedded Swift build against musl's headers. Only what Swift cannot call directly
+// is wrapped here: variadic functions, function-like macros and errno.
+#ifndef CHERMES_H
+#define CHERMES_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+// Declared under _GNU_SOURCE only; repeated here so a system module built without
+// that macro cannot hide them.
+extern int setresuid(uid_t ruid, uid_t euid, uid_t suid);
+extern int setresgid(gid_t rgid, gid_t egid, gid_t sgid);
+extern int getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);
+extern int getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid);
+extern char **environ;
+
+// errno is a macro.
+static inline int CHermes_errno(void) { return errno; }
+static inline void CHermes_set_errno(int value) { errno = value; }
+
+// environ is a global the Embedded build cannot import through an overlay.
+static inline char **CHermes_environ(void) { return environ; }
+
+// open and openat are variadic.
+static inline int CHermes_open(const char *path, int flags) { return open(path, flags); }
+static inline int CHermes_openat(int dirfd, const char *path, int flags) {
+    return openat(dirfd, path, flags);
+}
+
+// prctl is variadic.
+static inline int CHermes_prctl_set_no_new_privs(void) {
+    return prctl(PR_SET_NO_NEW_PRIVS, 1UL, 0UL, 0UL, 0UL);
+}
+static inline int CHermes_prctl_set_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
+}
+
+// ioctl is variadic.
+static inline int CHermes_ioctl_tiocnotty(int fd) { return ioctl(fd, TIOCNOTTY); }
+
+// The wait-status macros.
+static inline int CHermes_WIFEXITED(int status) { return WIFEXITED(status); }
+static inline int CHermes_WEXITSTATUS(int status) { return WEXITSTATUS(status); }
+static inline int CHermes_WIFSIGNALED(int status) { return WIFSIGNALED(status); }
+static inline int CHermes_WTERMSIG(int status) { return WTERMSIG(status); }
+
+// Constants that are macros of an expression, not a literal.
+static inline int CHermes_SIGRTMIN(void) { return SIGRTMIN; }
+static inline int CHermes_SIGRTMAX(void) { return SIGRTMAX; }
+static inline unsigned long CHermes_AT_SECURE(void) { return AT_SECURE; }
+
+#endif

@@ -1,0 +1,79 @@
+import CHermes
+
+/// Syscall wrappers. Each returns the result or throws the errno; `EINTR` is retried for
+/// calls that may block (open, read, waitpid) and never for `close`.
+public enum Sys {
+    @inline(__always)
+    static func retrying(_ body: () -> Int32) -> Int32 {
+        while true {
+            let r = body()
+            if r != -1 || CHermes_errno() != EINTR { return r }
+        }
+    }
+
+    /// `open(path, flags | O_CLOEXEC)`.
+    public static func open(_ path: UnsafePointer<CChar>, _ flags: Int32) throws(Errno) -> Int32 {
+        let fd = retrying { CHermes_open(path, flags | O_CLOEXEC) }
+        if fd < 0 { throw Errno.current }
+        return fd
+    }
+
+    /// `openat(dirfd, path, flags | O_CLOEXEC)`.
+    public static func openat(_ dirfd: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) throws(Errno) -> Int32 {
+        let fd = retrying { CHermes_openat(dirfd, path, flags | O_CLOEXEC) }
+        if fd < 0 { throw Errno.current }
+        return fd
+    }
+
+    /// `close(fd)`. EINTR is not retried: on Linux the descriptor is gone either way.
+    public static func close(_ fd: Int32) {
+        _ = CHermes.close(fd)
+    }
+
+    /// Reads everything from `fd` until end of file. Fails with `EFBIG` past `limit` bytes.
+    public static func readAll(_ fd: Int32, limit: Int) throws(Errno) -> Bytes {
+        var result = Bytes()
+        var chunk = 4096
+        while true {
+            let old = result.count
+            result.reserveCapacity(old + chunk)
+            var got = 0
+            var failure: Int32 = 0
+            result.append(contentsOf: repeatElement(0, count: chunk))
+            result.withUnsafeMutableBytes { buf in
+                while true {
+                    let n = read(fd, buf.baseAddress! + old, chunk)
+                    if n >= 0 { got = n; break }
+                    let e = CHermes_errno()
+                    if e != EINTR { failure = e; break }
+                }
+            }
+            result.removeLast(chunk - got)
+            if failure != 0 { throw Errno(failure) }
+            if got == 0 { return result }
+            if result.count > limit { throw Errno(EFBIG) }
+            if chunk < 1 << 20 { chunk *= 2 }
+        }
+    }
+
+    /// Reads a whole file. `limit` bounds what a hostile file can make us allocate.
+    public static func readFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        return try readAll(fd, limit: limit)
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR. Errors are dropped:
+    /// this is for diagnostics, where nothing better can be done.
+    public static func writeAll(_ fd: Int32, _ bytes: Bytes) {
+        bytes.withUnsafeBytes { buf in
+            var off = 0
+            while off < buf.count {
+                let n = write(fd, buf.baseAddress! + off, buf.count - off)
+                if n > 0 { off += n; continue }
+                if n < 0 && CHermes_errno() == EINTR { continue }
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// A passwd record, as far as we use it.
+public struct PasswdEntry: Equatable {
+    public var name: Bytes
+    public var uid: UInt32
+    public var gid: UInt32
+    public var home: Bytes
+
+    public init(name: Bytes, uid: UInt32, gid: UInt32, home: Bytes) {
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+    }
+}
+
+/// Our own reader of /etc/passwd and /etc/group text: no NSS, so the static binaries
+/// behave the same in every image and both build modes agree.
+///
+/// Rules, the same for both files:
+/// - records are separated by `\n`; one `\r` before it is dropped (CRLF files);
+/// - blank lines, `#` comments and NIS `+`/`-` lines are skipped;
+/// - a line with a NUL byte, with the wrong number of fields (passwd: 7, group: 4),
+///   with an empty name, or with an id that is not 1+ decimal digits below 4294967295
+///   is malformed and skipped: it can never match;
+/// - the first well-formed match wins (duplicate names or ids later in the file are
+///   ignored, as with glibc's files backend).
+public enum UserDatabase {
+    public static let passwdFieldCount = 7
+    public static let groupFieldCount = 4
+
+    /// Calls `body` with the field bounds of each well-formed line with `fieldCount`
+    /// fields; `bounds[i]` is the start of field i and `bounds[i + 1] - 1` its end.
+    /// Stops early when `body` returns false.
+    static func forEachRecord(
+        _ buf: UnsafeBufferPointer<UInt8>, fieldCount: Int,
+        _ body: (inout [Int]) -> Bool
+    ) {
+        var bounds = [Int]()
+        bounds.reserveCapacity(fieldCount + 1)
+        var lineStart = 0
+        let n = buf.count
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n && buf[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd + 1
+            var e = lineEnd
+            if e > lineStart && buf[e - 1] == 0x0D { e -= 1 }
+            defer { lineStart = next }
+            if e == lineStart { continue }
+            let first = buf[lineStart]
+            if first == 0x23 || first == 0x2B || first == 0x2D { continue }  // # + -
+            bounds.removeAll(keepingCapacity: true)
+            bounds.append(lineStart)
+            var bad = false
+            var i = lineStart
+            while i < e {
+                let c = buf[i]
+                if c == 0x3A {
+                    if bounds.count == fieldCount { bad = true; break }
+                    bounds.append(i + 1)
+                } else if c == 0 {
+                    bad = true; break
+                }
+                i += 1
+            }
+            if bad || bounds.count != fieldCount { continue }
+            bounds.append(e + 1)
+            if bounds[1] - 1 == bounds[0] { continue }  // empty name
+            if !body(&bounds) { return }
+        }
+    }
+
+    static func field(_ buf: UnsafeBufferPointer<UInt8>, _ bounds: [Int], _ i: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+        buf[bounds[i]..<(bounds[i + 1] - 1)]
+    }
+
+    static func equal(_ a: Slice<UnsafeBufferPointer<UInt8>>, _ b: Bytes) -> Bool {
+        guard a.count == b.count else { return false }
+        var j = 0
+        for c in a {
+            if c != b[j] { return false }
+            j += 1
+        }
+        return true
+    }
+
+    /// Finds the first well-formed passwd record with this name, or with this uid.
+    public static func findUser(in passwd: Bytes, name: Bytes? = nil, uid: UInt32? = nil) -> PasswdEntry? {
+        passwd.withUnsafeBufferPointer { buf in
+            var found: PasswdEntry? = nil
+            forEachRecord(buf, fieldCount: passwdFieldCount) { b in
+                if let name, !equal(field(buf, b, 0), name) { return true }
+                guard let u = parseID(field(buf, b, 2)), let g = parseID(field(buf, b, 3)) else { return true }
+                if let uid, u != uid { return true }
+                found = PasswdEntry(name: Bytes(field(buf, b, 0)), uid: u, gid: g, home: Bytes(field(buf, b, 5)))
+                return false
+            }
+            return found
+        }
+    }
+
+    /// The gid of the first well-formed group record with this name.
+    public static func findGroup(in group: Bytes, name: Bytes) -> UInt32? {
+        group.withUnsafeBufferPointer { buf in
+            var found: UInt32? = nil
+            forEachRecord(buf, fieldCount: groupFieldCount) { b in
+                guard equal(field(buf, b, 0), name), let g = parseID(field(buf, b, 2)) else { return true }
+                found = g
+                return false
+            }
+            return found
+        }
+    }
+
+    /// The gids of every well-formed group record that lists `user` among its members
+    /// (the comma-separated fourth field), in file order, possibly with repeats.
+    public static func memberships(in group: Bytes, user: Bytes) -> [UInt32] {
+        group.withUnsafeBufferPointer { buf in
+            var gids = [UInt32]()
+            forEachRecord(buf, fieldCount: groupFieldCount) { b in
+                let members = field(buf, b, 3)
+                var start = members.startIndex
+                var i = start
+                var member = false
+                while true {
+                    if i == members.endIndex || buf[i] == 0x2C {
+                        if equal(buf[start..<i], user) { member = true; break }
+                        if i == members.endIndex { break }
+                        start = i + 1
+                    }
+                    i += 1
+                }
+                if member, let g = parseID(field(buf, b, 2)) { gids.append(g) }
+                return true
+            }
+            return gids
+        }
+    }
+
+    /// The supplementary group list for a user: the primary gid first, then every
+    /// group that lists the user, ascending, each gid once.
+    public static func groupList(primary: UInt32, in group: Bytes, user: Bytes) -> [UInt32] {
+        var others = memberships(in: group, user: user)
+        others.sort()
+        var list = [primary]
+        list.reserveCapacity(others.count + 1)
+        var last: UInt32? = nil
+        for g in others where g != primary && g != last {
+            list.append(g)
+            last = g
+        }
+        return list
+    }
+}
