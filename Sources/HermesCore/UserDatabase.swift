@@ -115,7 +115,8 @@ public enum UserDatabase {
     /// The gids of every well-formed group record that lists `user` among its members
     /// (the comma-separated fourth field), in file order, possibly with repeats.
     public static func memberships(in group: Bytes, user: Bytes) -> [UInt32] {
-        group.withUnsafeBufferPointer { buf in
+        if user.isEmpty { return [] }  // empty member items never name anyone
+        return group.withUnsafeBufferPointer { buf in
             var gids = [UInt32]()
             forEachRecord(buf, fieldCount: groupFieldCount) { b in
                 let members = field(buf, b, 3)

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// Helpers for end-to-end tests: they run the real binaries, as separate processes,
+/// inside their own mount namespace when a test gives them fixture files.
+
+let isRoot = getuid() == 0
+
+/// Where the binaries under test are: HERMES_BIN_DIR (the shipped build), else the
+/// SwiftPM build folder next to the test bundle.
+let binDir: String = {
+    if let dir = ProcessInfo.processInfo.environment["HERMES_BIN_DIR"], !dir.isEmpty {
+        return URL(fileURLWithPath: dir).standardizedFileURL.path
+    }
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("privdrop").path) {
+            return url.path
+        }
+    }
+    fatalError("cannot find the privdrop binary next to \(CommandLine.arguments[0]); set HERMES_BIN_DIR")
+}()
+
+let privdrop = binDir + "/privdrop"
+let hermesInit = binDir + "/hermes-init"
+
+struct Result {
+    var status: Int32
+    var signaled: Bool
+    var stdout: Data
+    var stderr: Data
+    var out: String { String(decoding: stdout, as: UTF8.self) }
+    var err: String { String(decoding: stderr, as: UTF8.self) }
+    var lines: [String] { out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+}
+
+/// Runs argv[0] with argv, an optional environment (nil = inherit) and stdin bytes.
+@discardableResult
+func run(_ argv: [String], env: [String: String]? = nil, stdin: Data? = nil, cwd: String? = nil) throws -> Result {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: argv[0])
+    p.arguments = Array(argv.dropFirst())
+    if let env { p.environment = env }
+    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    let out = Pipe(), err = Pipe(), inp = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = inp
+    try p.run()
+    if let stdin { inp.fileHandleForWriting.write(stdin) }
+    try inp.fileHandleForWriting.close()
+    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errBox = Box()
+    let group = DispatchGroup()
+    group.enter()
+    let errHandle = err.fileHandleForReading
+    DispatchQueue.global().async {
+        errBox.data = errHandle.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    let errData = errBox.data
+    p.waitUntilExit()
+    return Result(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal,
+                  stdout: outData, stderr: errData)
+}
+
+/// Runs a shell script with sh.
+@discardableResult
+func sh(_ script: String, _ args: [String] = [], env: [String: String]? = nil, stdin: Data? = nil) throws -> Result {
+    try run(["/bin/sh", "-c", script, "sh"] + args, env: env, stdin: stdin)
+}
+
+/// A temporary directory that removes itself.
+final class TempDir {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hermes-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        chmod(path, 0o755)
+    }
+    func write(_ name: String, _ text: String, mode: Int = 0o644) throws {
+        try write(name, Data(text.utf8), mode: mode)
+    }
+    func write(_ name: String, _ data: Data, mode: Int = 0o644) throws {
+        let file = path + "/" + name
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: file))
+        chmod(file, mode_t(mode))
+    }
+    func mkdir(_ name: String, mode: Int = 0o755) throws {
+        try FileManager.default.createDirectory(atPath: path + "/" + name, withIntermediateDirectories: true)
+        chmod(path + "/" + name, mode_t(mode))
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The account files every privdrop test uses.
+let fixturePasswd = """
+root:x:0:0:root:/root:/bin/sh
+# a comment, and a blank line follow
+
+hermes:x:10000:10000:Hermes:/opt/data:/bin/sh
+alice:x:1500:1500::/home/alice:/bin/sh
++nis
+broken:x:notanumber:1:::
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+
+"""
+
+let fixtureGroup = """
+root:x:0:
+hermes:x:10000:
+docker:x:998:hermes
+extra:x:1001:alice,hermes
+alice:x:1500:
+grpa:x:1601:alice
+nogroup:x:65534:
+
+"""
+
+/// A fixture /etc (passwd, group) in a temp dir, and the shell prelude that bind-mounts
+/// it over the real files inside a private mount namespace.
+final class FixtureRoot {
+    let dir: TempDir
+    init(passwd: String = fixturePasswd, group: String = fixtureGroup) throws {
+        dir = try TempDir()
+        try dir.write("etc/passwd", passwd)
+        try dir.write("etc/group", group)
+    }
+    var etc: String { dir.path + "/etc" }
+
+    /// Runs `script` with sh inside a new mount namespace where /etc/passwd and
+    /// /etc/group are the fixture's. `$PRIVDROP` and `$HERMES_INIT` name the binaries.
+    @discardableResult
+    func sh(_ script: String, _ args: [String] = [], env: [String: String]? = nil, stdin: Data? = nil) throws -> Result {
+        let prelude = """
+        mount --bind "$FIX/passwd" /etc/passwd || exit 90
+        mount --bind "$FIX/group" /etc/group || exit 90
+        """
+        var environment = env ?? ProcessInfo.processInfo.environment
+        environment["FIX"] = etc
+        environment["PRIVDROP"] = privdrop
+        environment["HERMES_INIT"] = hermesInit
+        return try run(["/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                        prelude + "\n" + script, "sh"] + args, env: environment, stdin: stdin)
+    }
+}
+
+/// Parses the Uid/Gid/Groups/... lines of /proc/PID/status output.
+func statusFields(_ text: String) -> [String: String] {
+    var fields = [String: String]()
+    for line in text.split(separator: "\n") {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        let key = String(line[..<colon])
+        let value = line[line.index(after: colon)...].split(whereSeparator: { $0 == "\t" || $0 == " " }).joined(separator: " ")
+        fields[key] = value
+    }
+    return fields
+}
+
+/// A shell snippet for the exec'd program: prints its pid and its credentials.
+let probe = #"echo "pid: $$"; grep -E '^(Uid|Gid|Groups|NoNewPrivs|CapEff|CapPrm):' /proc/$$/status"#
