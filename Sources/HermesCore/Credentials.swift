@@ -56,28 +56,7 @@ extension Credentials {
         case .unchanged:
             return nil
         case .user(let ref):
-            let passwd = try readPasswd()
-            let entry: PasswdEntry
-            switch ref {
-            case .name(let name):
-                guard let e = UserDatabase.findUser(in: passwd, name: name) else {
-                    throw unknown("user ", name, nil)
-                }
-                entry = e
-            case .id(let uid):
-                guard let e = UserDatabase.findUser(in: passwd, uid: uid) else {
-                    var m = Bytes("uid ")
-                    m.add(decimal: uid)
-                    m.add(" has no entry in /etc/passwd; give the group too, as ")
-                    m.add(decimal: uid)
-                    m.add(":GID")
-                    throw Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), m)
-                }
-                entry = e
-            }
-            let group = try readGroup()
-            let groups = UserDatabase.groupList(primary: entry.gid, in: group, user: entry.name)
-            return Credentials(uid: entry.uid, gid: entry.gid, groups: groups, entry: entry)
+            return try resolveUser(ref, readPasswd: readPasswd, readGroup: readGroup)
         case .userGroup(let userRef, let groupRef):
             var entry: PasswdEntry? = nil
             let uid: UInt32
@@ -104,6 +83,36 @@ extension Credentials {
             }
             return Credentials(uid: uid, gid: gid, groups: [gid], entry: entry)
         }
+    }
+
+    /// A user by name or uid: its passwd uid and primary gid, and its /etc/group groups.
+    public static func resolveUser(
+        _ ref: IDRef,
+        readPasswd: () throws(Failure) -> Bytes,
+        readGroup: () throws(Failure) -> Bytes
+    ) throws(Failure) -> Credentials {
+        let passwd = try readPasswd()
+        let entry: PasswdEntry
+        switch ref {
+        case .name(let name):
+            guard let e = UserDatabase.findUser(in: passwd, name: name) else {
+                throw unknown("user ", name, nil)
+            }
+            entry = e
+        case .id(let uid):
+            guard let e = UserDatabase.findUser(in: passwd, uid: uid) else {
+                var m = Bytes("uid ")
+                m.add(decimal: uid)
+                m.add(" has no entry in /etc/passwd; give the group too, as ")
+                m.add(decimal: uid)
+                m.add(":GID")
+                throw Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), m)
+            }
+            entry = e
+        }
+        let group = try readGroup()
+        let groups = UserDatabase.groupList(primary: entry.gid, in: group, user: entry.name)
+        return Credentials(uid: entry.uid, gid: entry.gid, groups: groups, entry: entry)
     }
 
     static func unknown(_ kind: StaticString, _ name: Bytes, _ extra: Bytes?) -> Failure {

@@ -1,0 +1,69 @@
+/// hermes-init's routing decision: which program the container's arguments run. Pure.
+public enum Routing {
+    /// Top-level subcommands of the `hermes` CLI (hermes_cli's argument parser). A first
+    /// argument naming one of them always goes to hermes, even when a program of the
+    /// same name is on PATH (`mcp` from the MCP SDK, `login` from util-linux).
+    /// `HERMES_INIT_SUBCOMMANDS` (names separated by spaces, commas or colons) replaces
+    /// the list.
+    public static let defaultSubcommands: StaticString =
+        "acp auth backup chat claw config cron dashboard debug doctor dump gateway gui honcho hooks import insights login logout logs mcp memory model pairing plugins postinstall profile prompt-size security sessions setup skills slack status tools uninstall update version webhook whatsapp"
+
+    /// Splits a list of names at spaces, tabs, newlines, commas and colons.
+    public static func parseList(_ text: Bytes) -> [Bytes] {
+        var names = [Bytes]()
+        var current = Bytes()
+        for c in text {
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x2C || c == 0x3A {
+                if !current.isEmpty { names.append(current); current.removeAll() }
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { names.append(current) }
+        return names
+    }
+
+    public enum Route: Equatable {
+        /// Run `hermes` with all the arguments.
+        case hermes(Reason)
+        /// Run the arguments as a command line.
+        case program(Reason)
+    }
+
+    public enum Reason: Equatable {
+        case noArguments
+        case subcommand
+        case leadingDash
+        case hasSlash
+        case onPath(Bytes)
+        case notOnPath
+    }
+
+    /// The rules, in order: no arguments → hermes; a hermes subcommand name or anything
+    /// starting with `-` → hermes ARGS; a name with `/` → run as given; an executable
+    /// file on PATH → run it; otherwise → hermes ARGS.
+    public static func route(first: Bytes?, subcommands: [Bytes], locate: (Bytes) -> Bytes?) -> Route {
+        guard let first else { return .hermes(.noArguments) }
+        if first.first == 0x2D { return .hermes(.leadingDash) }
+        if subcommands.contains(first) { return .hermes(.subcommand) }
+        if first.contains(0x2F) { return .program(.hasSlash) }
+        if !first.isEmpty, let found = locate(first) { return .program(.onPath(found)) }
+        return .hermes(.notOnPath)
+    }
+}
+
+extension Routing.Reason {
+    public var text: Bytes {
+        switch self {
+        case .noArguments: return Bytes("no arguments")
+        case .subcommand: return Bytes("first argument is a hermes subcommand")
+        case .leadingDash: return Bytes("first argument starts with '-'")
+        case .hasSlash: return Bytes("first argument contains '/'")
+        case .onPath(let p):
+            var t = Bytes("first argument found on PATH as ")
+            t.add(p)
+            return t
+        case .notOnPath: return Bytes("first argument is not a program on PATH")
+        }
+    }
+}

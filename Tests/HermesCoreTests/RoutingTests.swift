@@ -1,0 +1,61 @@
+import Testing
+@testable import HermesCore
+
+private func b(_ s: String) -> Bytes { Array(s.utf8) }
+
+@Suite("hermes-init routing and venv rules")
+struct RoutingTests {
+    let subcommands = Routing.parseList(Bytes(Routing.defaultSubcommands))
+    func onPath(_ names: [String]) -> (Bytes) -> Bytes? {
+        { name in names.contains(String(decoding: name, as: UTF8.self)) ? b("/bin/") + name : nil }
+    }
+
+    @Test("the rules in order")
+    func rules() {
+        let path = onPath(["mcp", "login", "sh", "echo", "hermes"])
+        #expect(Routing.route(first: nil, subcommands: subcommands, locate: path) == .hermes(.noArguments))
+        #expect(Routing.route(first: b("--help"), subcommands: subcommands, locate: path) == .hermes(.leadingDash))
+        #expect(Routing.route(first: b("-p"), subcommands: subcommands, locate: path) == .hermes(.leadingDash))
+        #expect(Routing.route(first: b("-"), subcommands: subcommands, locate: path) == .hermes(.leadingDash))
+        #expect(Routing.route(first: b("mcp"), subcommands: subcommands, locate: path) == .hermes(.subcommand))
+        #expect(Routing.route(first: b("login"), subcommands: subcommands, locate: path) == .hermes(.subcommand))
+        #expect(Routing.route(first: b("./x"), subcommands: subcommands, locate: path) == .program(.hasSlash))
+        #expect(Routing.route(first: b("/no/such"), subcommands: subcommands, locate: path) == .program(.hasSlash))
+        #expect(Routing.route(first: b("sh"), subcommands: subcommands, locate: path) == .program(.onPath(b("/bin/sh"))))
+        #expect(Routing.route(first: b("hermes"), subcommands: subcommands, locate: path) == .program(.onPath(b("/bin/hermes"))))
+        #expect(Routing.route(first: b("cd"), subcommands: subcommands, locate: path) == .hermes(.notOnPath))
+        #expect(Routing.route(first: b(""), subcommands: subcommands, locate: { _ in b("/x") }) == .hermes(.notOnPath))
+    }
+
+    @Test("subcommand lists split at blanks, commas and colons")
+    func lists() {
+        #expect(Routing.parseList(b(" a,b:c\td\n\ne ")) == [b("a"), b("b"), b("c"), b("d"), b("e")])
+        #expect(Routing.parseList(b("")) == [])
+        #expect(subcommands.contains(b("gateway")) && subcommands.contains(b("prompt-size")))
+    }
+
+    @Test("VIRTUAL_ENV_PROMPT as the activate script sets it")
+    func prompt() {
+        let py311 = b("VIRTUAL_ENV=\"/opt/hermes/.venv\"\nif [ -z \"${X:-}\" ] ; then\n    VIRTUAL_ENV_PROMPT=\"(.venv) \"\n    export VIRTUAL_ENV_PROMPT\nfi\n")
+        #expect(Venv.prompt(activateScript: py311, venvDir: b("/opt/hermes/.venv")) == b("(.venv) "))
+        let py313 = b("    unset VIRTUAL_ENV_PROMPT\nVIRTUAL_ENV_PROMPT='hermes-agent'\n")
+        #expect(Venv.prompt(activateScript: py313, venvDir: b("/opt/hermes/.venv")) == b("hermes-agent"))
+        let uv = b("    VIRTUAL_ENV_PROMPT=\"($(basename \"${VIRTUAL_ENV}\")) \"\n")
+        #expect(Venv.prompt(activateScript: uv, venvDir: b("/opt/hermes/.venv")) == b("(.venv) "))
+        #expect(Venv.prompt(activateScript: [], venvDir: b("/x/env")) == b("(env) "))
+        #expect(Venv.ps1Prefix(b("(.venv) ")) == b("(.venv) "))
+        #expect(Venv.ps1Prefix(b("hermes-agent")) == b("(hermes-agent) "))
+    }
+
+    @Test("activation: PATH in front, PYTHONHOME gone, PS1 only when set")
+    func activate() {
+        var e = Environment(entries: [b("PATH=/usr/bin"), b("PYTHONHOME=/p")])
+        Venv.activate(&e, venvDir: b("/v"), activateScript: b("VIRTUAL_ENV_PROMPT=\"(v) \"\n"))
+        #expect(e.entries.sorted { $0.lexicographicallyPrecedes($1) } ==
+                [b("PATH=/v/bin:/usr/bin"), b("VIRTUAL_ENV=/v"), b("VIRTUAL_ENV_PROMPT=(v) ")])
+        var withPS1 = Environment(entries: [b("PS1=$ ")])
+        Venv.activate(&withPS1, venvDir: b("/v"), activateScript: [])
+        #expect(withPS1.get("PS1") == b("(v) $ "))
+        #expect(withPS1.get("PATH") == b("/v/bin:/usr/local/bin:/bin:/usr/bin"), "no PATH: the default, never an empty entry")
+    }
+}
