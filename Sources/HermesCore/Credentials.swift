@@ -63,7 +63,7 @@ extension Credentials {
             switch userRef {
             case .name(let name):
                 guard let e = UserDatabase.findUser(in: try readPasswd(), name: name) else {
-                    throw unknown("user ", name, nil)
+                    throw unknown("user ", name)
                 }
                 entry = e
                 uid = e.uid
@@ -75,7 +75,7 @@ extension Credentials {
             switch groupRef {
             case .name(let name):
                 guard let g = UserDatabase.findGroup(in: try readGroup(), name: name) else {
-                    throw unknown("group ", name, nil)
+                    throw unknown("group ", name)
                 }
                 gid = g
             case .id(let n):
@@ -96,7 +96,7 @@ extension Credentials {
         switch ref {
         case .name(let name):
             guard let e = UserDatabase.findUser(in: passwd, name: name) else {
-                throw unknown("user ", name, nil)
+                throw unknown("user ", name)
             }
             entry = e
         case .id(let uid):
@@ -115,7 +115,7 @@ extension Credentials {
         return Credentials(uid: entry.uid, gid: entry.gid, groups: groups, entry: entry)
     }
 
-    static func unknown(_ kind: StaticString, _ name: Bytes, _ extra: Bytes?) -> Failure {
+    static func unknown(_ kind: StaticString, _ name: Bytes) -> Failure {
         var m = Bytes("unknown ")
         m.add(kind)
         m.add(name)
@@ -173,50 +173,90 @@ public enum DropPlan: Equatable {
 }
 
 extension Credentials {
-    /// Installs the credentials: supplementary groups, then gid, then uid. The groups
-    /// and gid go first because once the uid is not 0 the process may no longer change
-    /// them. Then it checks that every id took and that root cannot be regained.
+    /// Installs the credentials and verifies them; see `PreparedCredentials`.
     public func apply() throws(Failure) {
-        let max = sysconf(Int32(_SC_NGROUPS_MAX))
-        if max >= 0 && groups.count > max {
-            var m = Bytes("the account is in ")
-            m.add(decimal: UInt64(groups.count))
-            m.add(" groups and the kernel allows ")
-            m.add(decimal: UInt64(max))
-            throw Failure.unable(ExitCode.systemCall, Bytes("set supplementary group list"), m)
-        }
-        let r = groups.withUnsafeBufferPointer { setgroups($0.count, $0.baseAddress) }
-        if r != 0 { throw Failure.system(Bytes("set supplementary group list"), Errno.current) }
-        if setresgid(gid, gid, gid) != 0 { throw Failure.system(setOp("setgid ", gid), Errno.current) }
-        if setresuid(uid, uid, uid) != 0 { throw Failure.system(setOp("setuid ", uid), Errno.current) }
-        try verify()
+        let prepared = PreparedCredentials(self)
+        if let (step, e) = prepared.install() { throw prepared.failure(step, e) }
+    }
+}
+
+/// Credentials ready to install with system calls alone: every buffer is allocated up
+/// front, so `install()` is safe between fork and exec.
+public final class PreparedCredentials {
+    public let uid: UInt32
+    public let gid: UInt32
+    /// The group list, ascending: the order the kernel keeps and getgroups returns.
+    let groups: UnsafeMutableBufferPointer<gid_t>
+    /// Room for getgroups when verifying: one more than we installed, so a longer
+    /// list than expected is seen, not truncated.
+    let scratch: UnsafeMutableBufferPointer<gid_t>
+    let maxGroups: Int
+
+    public enum Step: Int32 {
+        case tooManyGroups = 1, setgroups, setgid, setuid, verifyIDs, verifyGroups, verifyRoot
     }
 
-    func setOp(_ name: StaticString, _ id: UInt32) -> Bytes {
-        var op = Bytes(name)
-        op.add(decimal: id)
-        return op
+    public init(_ c: Credentials) {
+        uid = c.uid
+        gid = c.gid
+        var sorted = c.groups
+        sorted.sort()
+        groups = .allocate(capacity: sorted.count)
+        _ = groups.initialize(from: sorted)
+        scratch = .allocate(capacity: sorted.count + 1)
+        scratch.initialize(repeating: 0)
+        maxGroups = sysconf(Int32(_SC_NGROUPS_MAX))
     }
 
-    /// Checks real, effective and saved ids, the group list, and that `setuid(0)` fails
-    /// when the target is not root.
-    public func verify() throws(Failure) {
-        let now = CurrentIDs.read()
-        let verifyOp = Bytes("verify credentials")
-        if now.ruid != uid || now.euid != uid || now.suid != uid || now.rgid != gid || now.egid != gid || now.sgid != gid {
-            throw Failure.unable(ExitCode.systemCall, verifyOp, Bytes("uid or gid did not change as asked"))
+    deinit {
+        groups.deallocate()
+        scratch.deallocate()
+    }
+
+    /// Supplementary groups, then gid, then uid: once the uid is not 0 the process may
+    /// no longer change the others. Then checks that real, effective and saved ids and
+    /// the group list took, and that root cannot be regained. Returns the failed step
+    /// and errno (0 when the check itself found the difference), or nil.
+    public func install() -> (Step, Int32)? {
+        if maxGroups >= 0 && groups.count > maxGroups { return (.tooManyGroups, 0) }
+        if setgroups(groups.count, groups.baseAddress) != 0 { return (.setgroups, CHermes_errno()) }
+        if setresgid(gid, gid, gid) != 0 { return (.setgid, CHermes_errno()) }
+        if setresuid(uid, uid, uid) != 0 { return (.setuid, CHermes_errno()) }
+        var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
+        var rg: gid_t = 0, eg: gid_t = 0, sg: gid_t = 0
+        if getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0 { return (.verifyIDs, CHermes_errno()) }
+        if r != uid || e != uid || s != uid || rg != gid || eg != gid || sg != gid { return (.verifyIDs, 0) }
+        let n = getgroups(Int32(scratch.count), scratch.baseAddress)
+        if n < 0 { return (.verifyGroups, CHermes_errno()) }
+        if Int(n) != groups.count { return (.verifyGroups, 0) }
+        for i in 0..<groups.count where scratch[i] != groups[i] { return (.verifyGroups, 0) }
+        if uid != 0 && setuid(0) == 0 { return (.verifyRoot, 0) }
+        return nil
+    }
+
+    /// The message for a failed step.
+    public func failure(_ step: Step, _ e: Int32) -> Failure {
+        var op: Bytes
+        var reason: Bytes
+        switch step {
+        case .tooManyGroups:
+            op = Bytes("set supplementary group list")
+            reason = Bytes("the account is in ")
+            reason.add(decimal: UInt64(groups.count))
+            reason.add(" groups and the kernel allows ")
+            reason.add(decimal: UInt64(maxGroups))
+            return Failure.unable(ExitCode.systemCall, op, reason)
+        case .setgroups: op = Bytes("set supplementary group list")
+        case .setgid: op = Bytes("setgid "); op.add(decimal: gid)
+        case .setuid: op = Bytes("setuid "); op.add(decimal: uid)
+        case .verifyIDs, .verifyGroups, .verifyRoot: op = Bytes("verify credentials")
         }
-        let installed: [UInt32]
-        do { installed = try CurrentIDs.supplementaryGroups() } catch { throw Failure.system(Bytes("read supplementary group list"), error) }
-        var want = groups
-        want.sort()
-        var have = installed
-        have.sort()
-        if want != have {
-            throw Failure.unable(ExitCode.systemCall, verifyOp, Bytes("the supplementary group list did not take"))
+        if e != 0 { return Failure.system(op, Errno(e)) }
+        switch step {
+        case .verifyIDs: reason = Bytes("uid or gid did not change as asked")
+        case .verifyGroups: reason = Bytes("the supplementary group list did not take")
+        default: reason = Bytes("setuid(0) still succeeds after the drop")
         }
-        if uid != 0 && setuid(0) == 0 {
-            throw Failure.unable(ExitCode.systemCall, verifyOp, Bytes("setuid(0) still succeeds after the drop"))
-        }
+        return Failure.unable(ExitCode.systemCall, op, reason)
     }
 }

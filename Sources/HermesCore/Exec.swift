@@ -6,64 +6,14 @@ public enum Exec {
     public static let defaultPath: StaticString = "/usr/local/bin:/bin:/usr/bin"
 
     /// Runs `argv[0]`, searching `path` (the PATH of the environment the program will
-    /// get) when it has no `/`. Like execvp, a candidate that exists but is denied
-    /// (EACCES) does not stop the search; unlike execvp, a file that is not a valid
-    /// executable is reported (126), never handed to /bin/sh.
+    /// get) when it has no `/`. Returns only on failure.
     public static func run(
         argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         path: Bytes?
     ) -> Failure {
-        guard let prog = argv[0] else {
-            return Failure.unable(ExitCode.usage, Bytes("run program"), Bytes("no program given"))
-        }
-        let name = UnsafeRawPointer(prog).assumingMemoryBound(to: UInt8.self)
-        let nameLength = strlen(prog)
-        var hasSlash = false
-        for i in 0..<nameLength where name[i] == 0x2F { hasSlash = true; break }
-        if hasSlash || nameLength == 0 {
-            execve(prog, argv, envp)
-            return failure(Bytes(cString: prog), Errno.current)
-        }
-        let search = path ?? Bytes(defaultPath)
-        var candidate = Bytes()
-        candidate.reserveCapacity(256)
-        var denied: Bytes? = nil
-        var start = 0
-        while start <= search.count {
-            var end = start
-            while end < search.count && search[end] != 0x3A { end += 1 }
-            candidate.removeAll(keepingCapacity: true)
-            // An empty PATH entry means the current directory, as in POSIX.
-            if end > start {
-                candidate.append(contentsOf: search[start..<end])
-                if candidate.last != 0x2F { candidate.append(0x2F) }
-            }
-            for i in 0..<nameLength { candidate.append(name[i]) }
-            candidate.append(0)
-            let e: Errno = candidate.withUnsafeBufferPointer { buf in
-                let p = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-                execve(p, argv, envp)
-                return Errno.current
-            }
-            candidate.removeLast()
-            switch e.rawValue {
-            case ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP:
-                if exists(candidate) { return failure(candidate, e) }
-            case EACCES:
-                // A directory we may not search hides nothing we could run: only a
-                // file we can see but not execute counts as "denied".
-                if denied == nil && exists(candidate) { denied = candidate }
-            default:
-                return failure(candidate, e)
-            }
-            start = end + 1
-        }
-        if let denied { return failure(denied, .permissionDenied) }
-        var reason = Bytes("not found in PATH (")
-        reason.add(search)
-        reason.add(")")
-        return Failure.unable(ExitCode.notFound, exec(Bytes(cString: prog)), reason)
+        let prepared = PreparedExec(argv: argv, envp: envp, path: path)
+        return prepared.failure(prepared.attempt())
     }
 
     static func exec(_ file: Bytes) -> Bytes {
@@ -122,5 +72,110 @@ public enum Exec {
         var j = i
         while j < head.count && head[j] != 0x20 && head[j] != 0x09 && head[j] != 0x0A && head[j] != 0 { j += 1 }
         return j > i ? Array(head[i..<j]) : nil
+    }
+}
+
+/// An exec whose candidate paths are computed up front, so that `attempt()` makes
+/// system calls only (safe between fork and exec).
+///
+/// Like execvp, a candidate that exists but is denied (EACCES) does not stop the search;
+/// unlike execvp, a file that is not a valid executable is reported (126), never handed
+/// to /bin/sh. An empty PATH entry means the current directory, as in POSIX.
+public final class PreparedExec {
+    let argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
+    let envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
+    /// Every candidate path, each NUL-terminated, back to back.
+    let storage: [CChar]
+    let starts: [Int]
+    let program: Bytes
+    let searched: Bytes?
+
+    /// How an attempt ended: the candidate that decides the error (nil: none found)
+    /// and its errno.
+    public struct Outcome: Equatable {
+        public var candidate: Int?
+        public var errno: Int32
+    }
+
+    public init(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+                envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, path: Bytes?) {
+        self.argv = argv
+        self.envp = envp
+        let name = argv[0].map { Bytes(cString: $0) } ?? []
+        program = name
+        var storage = [CChar]()
+        var starts = [Int]()
+        func add(_ dir: ArraySlice<UInt8>?) {
+            starts.append(storage.count)
+            if let dir, !dir.isEmpty {
+                for c in dir { storage.append(CChar(bitPattern: c)) }
+                if dir.last != 0x2F { storage.append(0x2F) }
+            }
+            for c in name { storage.append(CChar(bitPattern: c)) }
+            storage.append(0)
+        }
+        if name.isEmpty || name.contains(0x2F) {
+            add(nil)
+            searched = nil
+        } else {
+            let search = path ?? Bytes(Exec.defaultPath)
+            var start = 0
+            while start <= search.count {
+                var end = start
+                while end < search.count && search[end] != 0x3A { end += 1 }
+                add(search[start..<end])
+                start = end + 1
+            }
+            searched = search
+        }
+        self.storage = storage
+        self.starts = starts
+    }
+
+    public func candidate(_ i: Int) -> Bytes {
+        var b = Bytes()
+        var j = starts[i]
+        while storage[j] != 0 { b.append(UInt8(bitPattern: storage[j])); j += 1 }
+        return b
+    }
+
+    /// Tries each candidate with execve. Returns only when none could be run.
+    public func attempt() -> Outcome {
+        if argv[0] == nil { return Outcome(candidate: nil, errno: EINVAL) }
+        var denied: Int? = nil
+        return storage.withUnsafeBufferPointer { buf in
+            for (i, start) in starts.enumerated() {
+                let p = buf.baseAddress! + start
+                execve(p, argv, envp)
+                let e = CHermes_errno()
+                switch e {
+                case ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP:
+                    if searched == nil || access(p, F_OK) == 0 { return Outcome(candidate: i, errno: e) }
+                case EACCES:
+                    // A directory we may not search hides nothing we could run: only a
+                    // file we can see but not execute counts as denied.
+                    if searched == nil { return Outcome(candidate: i, errno: e) }
+                    if denied == nil && access(p, F_OK) == 0 { denied = i }
+                default:
+                    return Outcome(candidate: i, errno: e)
+                }
+            }
+            if let denied { return Outcome(candidate: denied, errno: EACCES) }
+            return Outcome(candidate: nil, errno: ENOENT)
+        }
+    }
+
+    /// The exit code and message for an outcome.
+    public func failure(_ o: Outcome) -> Failure {
+        if argv[0] == nil {
+            return Failure.unable(ExitCode.usage, Bytes("run program"), Bytes("no program given"))
+        }
+        guard let i = o.candidate else {
+            var reason = Bytes("not found in PATH (")
+            reason.add(searched ?? [])
+            reason.add(")")
+            return Failure.unable(ExitCode.notFound, Exec.exec(program), reason)
+        }
+        return Exec.failure(candidate(i), Errno(o.errno))
     }
 }
