@@ -20,8 +20,12 @@ public enum HermesInit {
     belong to the container command; hermes-init reads only arguments that start with
     --hermes-init- and come first:
 
-      --hermes-init-help       print this help
-      --hermes-init-version    print the version
+      --hermes-init-help           print this help
+      --hermes-init-version        print the version
+      --hermes-init-grace=S        PID-1 mode: grace time before SIGKILL (default 5)
+      --hermes-init-pgroup         PID-1 mode: forward signals to the process group
+      --hermes-init-map=FROM:TO    PID-1 mode: remap the final exit code (repeatable)
+      --hermes-init-subreaper      not PID 1: supervise as a child subreaper
 
     What it does, in order:
       1. started by s6-overlay's /init with a scrubbed environment (HERMES_HOME empty and
@@ -36,10 +40,17 @@ public enum HermesInit {
          executable on PATH -> run it; otherwise -> hermes ARGS
       5. as root, drop to the hermes user from /etc/passwd and /etc/group; exec in place
 
+    As PID 1 (no init above it) it is an init instead: signals blocked first, the program
+    started as its child, every signal but SIGCHLD forwarded, every zombie reaped; when
+    the program exits, SIGTERM then SIGKILL after the grace time for what is left, and
+    the program's status (or 128+N) as its own.
+
     ENVIRONMENT
       HERMES_INIT_TRACE=1        one line per decision on stderr
       HERMES_INIT_SUBCOMMANDS    replaces the list of hermes subcommand names
       HERMES_ORIG_CWD            the directory the program starts in
+      HERMES_INIT_GRACE, HERMES_INIT_PGROUP, HERMES_INIT_MAP, HERMES_INIT_SUBREAPER
+                                 as the options of the same names
 
     EXIT CODES
       1    started as a uid that is not root or hermes, or no hermes account
@@ -53,9 +64,13 @@ public enum HermesInit {
     """
 
     public static func main(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Never {
+        // As PID 1, signals are blocked before anything else can happen or fail.
+        let pid1 = getpid() == 1
+        var originalMask = sigset_t()
+        if pid1 { originalMask = Supervisor.blockAllSignals() }
         let diag = Diagnostics(program: "hermes-init")
         do {
-            try run(argc: argc, argv: argv, diag: diag)
+            try run(argc: argc, argv: argv, diag: diag, pid1: pid1, originalMask: originalMask)
         } catch {
             diag.fatal(error)
         }
@@ -65,19 +80,39 @@ public enum HermesInit {
     public struct Options: Equatable {
         public var help = false
         public var version = false
+        /// PID-1 mode settings; each also has an environment variable, which the option
+        /// overrides.
+        public var supervisor = Supervisor.Options()
         /// Index in argv of the first container argument.
         public var firstArgument = 1
         public init() {}
     }
 
-    public static func parse(argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) -> Options {
+    public static func parse(
+        argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+        getenv: (StaticString) -> Bytes? = { name in
+            CHermes.getenv(UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)).map { Bytes(cString: $0) }
+        }
+    ) throws(Failure) -> Options {
         var o = Options()
+        if let g = getenv("HERMES_INIT_GRACE") { o.supervisor.graceMilliseconds = try parseGrace(g) }
+        o.supervisor.processGroup = isTruthy(getenv("HERMES_INIT_PGROUP"))
+        o.supervisor.subreaper = isTruthy(getenv("HERMES_INIT_SUBREAPER"))
+        if let m = getenv("HERMES_INIT_MAP") { o.supervisor.exitMap = try parseMap(m) }
         var i = 1
         while i < Int(argc), let a = argv[i], cStringHasPrefix(a, "--hermes-init-") {
             if cStringEquals(a, "--hermes-init-help") {
                 o.help = true
             } else if cStringEquals(a, "--hermes-init-version") {
                 o.version = true
+            } else if cStringHasPrefix(a, "--hermes-init-grace=") {
+                o.supervisor.graceMilliseconds = try parseGrace(Bytes(cString: a + 20))
+            } else if cStringEquals(a, "--hermes-init-pgroup") {
+                o.supervisor.processGroup = true
+            } else if cStringEquals(a, "--hermes-init-subreaper") {
+                o.supervisor.subreaper = true
+            } else if cStringHasPrefix(a, "--hermes-init-map=") {
+                o.supervisor.exitMap += try parseMap(Bytes(cString: a + 18))
             } else {
                 var m = Bytes("unknown option ")
                 m.add(cString: a)
@@ -89,7 +124,52 @@ public enum HermesInit {
         return o
     }
 
-    static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, diag: Diagnostics) throws(Failure) -> Never {
+    static func usage(_ reason: Bytes) -> Failure {
+        Failure.unable(ExitCode.usage, Bytes("parse arguments"), reason)
+    }
+
+    /// Seconds, with up to three decimals: "5", "0", "2.5".
+    public static func parseGrace(_ text: Bytes) throws(Failure) -> Int {
+        var whole = text[...]
+        var fraction = ArraySlice<UInt8>()
+        if let dot = text.firstIndex(of: 0x2E) {
+            whole = text[..<dot]
+            fraction = text[(dot + 1)...]
+        }
+        guard let seconds = parseID(whole), seconds <= 86_400, fraction.count <= 3,
+              fraction.isEmpty || parseID(fraction) != nil else {
+            var m = Bytes("invalid grace time ")
+            m.add(text)
+            m.add(" (seconds, e.g. 5 or 0.5)")
+            throw usage(m)
+        }
+        var ms = Int(seconds) * 1000
+        var scale = 100
+        for c in fraction {
+            ms += Int(c - 0x30) * scale
+            scale /= 10
+        }
+        return ms
+    }
+
+    /// Exit-code remaps: FROM:TO pairs separated by commas or blanks.
+    public static func parseMap(_ text: Bytes) throws(Failure) -> [(from: Int32, to: Int32)] {
+        var result = [(from: Int32, to: Int32)]()
+        for item in Routing.parseList(text.map { $0 == 0x3A ? 0x3D : $0 }) {
+            guard let eq = item.firstIndex(of: 0x3D), let from = parseID(item[..<eq]), let to = parseID(item[(eq + 1)...]),
+                  from <= 255, to <= 255 else {
+                var m = Bytes("invalid exit-code map ")
+                m.add(text)
+                m.add(" (FROM:TO pairs of codes 0-255, e.g. 143:0)")
+                throw usage(m)
+            }
+            result.append((Int32(from), Int32(to)))
+        }
+        return result
+    }
+
+    static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, diag: Diagnostics,
+                    pid1: Bool, originalMask: sigset_t) throws(Failure) -> Never {
         try Privdrop.refuseSetuid()
         let options = try parse(argc: argc, argv: argv)
         if options.help {
@@ -103,7 +183,20 @@ public enum HermesInit {
             Sys.writeAll(1, v)
             _exit(0)
         }
+        var mask = originalMask
+        var supervisor = options.supervisor
+        supervisor.subreaper = !pid1 && supervisor.subreaper
+        if supervisor.subreaper {
+            mask = Supervisor.blockAllSignals()
+            if CHermes_prctl_set_child_subreaper() != 0 {
+                throw Failure.system(Bytes("register as a child subreaper"), Errno.current)
+            }
+            diag.report("info", Bytes("not PID 1: supervising as a child subreaper"))
+        }
         let plan = try prepare(argc: argc, argv: argv, first: options.firstArgument, diag: diag)
+        if pid1 || supervisor.subreaper {
+            Supervisor.run(plan: plan, options: supervisor, originalMask: mask, diag: diag)
+        }
         if case .drop(let credentials) = plan.drop { try credentials.apply() }
         throw Exec.run(argv: plan.argv.pointer, envp: plan.envp.pointer, path: plan.path)
     }

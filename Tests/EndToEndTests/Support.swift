@@ -98,31 +98,27 @@ final class TempDir {
         chmod(path + "/" + name, mode_t(mode))
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// For fixtures that live as long as the test process: removed when it exits.
+    static func removeAtExit(_ path: String) {
+        leftovers.append(path)
+        if leftovers.count == 1 {
+            atexit {
+                for p in TempDir.leftovers { try? FileManager.default.removeItem(atPath: p) }
+            }
+        }
+    }
+    nonisolated(unsafe) static var leftovers: [String] = []
 }
 
-/// The account files every privdrop test uses.
-let fixturePasswd = """
-root:x:0:0:root:/root:/bin/sh
-# a comment, and a blank line follow
+/// Tests/fixture: account files and the scripts that build and enter the image fixture,
+/// shared with scripts/compare-inits.sh and the benchmarks.
+let fixtureDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("fixture").path
 
-hermes:x:10000:10000:Hermes:/opt/data:/bin/sh
-alice:x:1500:1500::/home/alice:/bin/sh
-+nis
-broken:x:notanumber:1:::
-nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
-
-"""
-
-let fixtureGroup = """
-root:x:0:
-hermes:x:10000:
-docker:x:998:hermes
-extra:x:1001:alice,hermes
-alice:x:1500:
-grpa:x:1601:alice
-nogroup:x:65534:
-
-"""
+/// The account files every privdrop and hermes-init test uses.
+let fixturePasswd = try! String(contentsOfFile: fixtureDir + "/passwd", encoding: .utf8)
+let fixtureGroup = try! String(contentsOfFile: fixtureDir + "/group", encoding: .utf8)
 
 /// A fixture /etc (passwd, group) in a temp dir, and the shell prelude that bind-mounts
 /// it over the real files inside a private mount namespace.
