@@ -33,6 +33,28 @@ def in_namespace(init, args):
     return ["unshare", "--pid", "--fork", "--mount-proc", "--"] + init + args
 
 
+def default_signals():
+    """Start the namespace with every signal at its default action, whatever this script
+    inherited (a background job has SIGINT and SIGQUIT ignored, which an init rightly
+    passes on)."""
+    for s in range(1, 65):
+        if s in (signal.SIGKILL, signal.SIGSTOP, 32, 33):
+            continue
+        try:
+            signal.signal(s, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
+def start(args, **kw):
+    return subprocess.Popen(args, preexec_fn=default_signals, **kw)
+
+
+def run(args, **kw):
+    return subprocess.run(args, preexec_fn=default_signals, **kw)
+
+
 def children_of(pid):
     kids = []
     for entry in os.listdir("/proc"):
@@ -94,11 +116,11 @@ class Reader:
 def exit_codes(init):
     bad = []
     for code in range(256):
-        rc = subprocess.run(in_namespace(init, ["sh", "-c", f"exit {code}"])).returncode
+        rc = run(in_namespace(init, ["sh", "-c", f"exit {code}"])).returncode
         if rc != code:
             bad.append(f"exit {code} -> {rc}")
     for sig in TERMINATING:
-        rc = subprocess.run(in_namespace(init, ["sh", "-c", f"kill -{sig} $$"])).returncode
+        rc = run(in_namespace(init, ["sh", "-c", f"kill -{sig} $$"])).returncode
         if rc != 128 + sig:
             bad.append(f"signal {sig} -> {rc}")
     if bad:
@@ -126,7 +148,7 @@ while True:
 
 
 def forwarding(init):
-    p = subprocess.Popen(in_namespace(init, ["/usr/bin/python3", "-c", CATCHER]),
+    p = start(in_namespace(init, ["/usr/bin/python3", "-c", CATCHER]),
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     out = Reader(p.stdout.fileno())
     pid1 = None
@@ -179,7 +201,7 @@ echo "zombies=$(zombies)"
 
 
 def orphans(init):
-    r = subprocess.run(in_namespace(init, ["sh", "-c", ORPHANS]), capture_output=True, text=True)
+    r = run(in_namespace(init, ["sh", "-c", ORPHANS]), capture_output=True, text=True)
     last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
     if last != "zombies=0":
         return False, f"after 1000 double-forked orphans and 5 s: {last or r.stderr.strip()}"
@@ -187,7 +209,7 @@ def orphans(init):
 
 
 def signal_exit(init):
-    p = subprocess.Popen(in_namespace(init, ["sleep", "100"]))
+    p = start(in_namespace(init, ["sleep", "100"]))
     pid1 = wait_for_child(p.pid)
     time.sleep(0.3)
     start = time.monotonic()
@@ -204,7 +226,7 @@ def signal_exit(init):
 def grace_kill(init):
     script = '(trap "" TERM; exec sleep 1000) & sleep 0.2; exit 7'
     start = time.monotonic()
-    rc = subprocess.run(in_namespace(init, ["sh", "-c", script]), timeout=30).returncode
+    rc = run(in_namespace(init, ["sh", "-c", script]), timeout=30).returncode
     took = time.monotonic() - start
     ok = rc == 7 and 0.9 <= took <= 4.0
     return ok, f"exit {rc}; a TERM-ignoring descendant with a 1 s grace took {took:.2f} s"
@@ -217,7 +239,7 @@ def term_before_kill(init):
         script = (f'(trap "echo got-term > {marker}; exit 0" TERM; while :; do sleep 0.05; done) & '
                   'sleep 0.3; exit 3')
         start = time.monotonic()
-        rc = subprocess.run(in_namespace(init, ["sh", "-c", script]), timeout=30).returncode
+        rc = run(in_namespace(init, ["sh", "-c", script]), timeout=30).returncode
         took = time.monotonic() - start
         got = os.path.exists(marker)
     ok = rc == 3 and got and took < 4.0
@@ -227,6 +249,7 @@ def term_before_kill(init):
 def tty_job_control(init):
     pid, fd = pty.fork()
     if pid == 0:
+        default_signals()
         os.environ["PS1"] = "PROMPT$ "
         os.environ["TERM"] = "dumb"
         os.execvp("unshare", in_namespace(init, ["bash", "--norc", "--noprofile", "-i"]))
@@ -277,7 +300,7 @@ def kill_namespace(p, pid1):
 
 
 def idle(init):
-    p = subprocess.Popen(in_namespace(init, ["sleep", "100"]))
+    p = start(in_namespace(init, ["sleep", "100"]))
     pid1 = wait_for_child(p.pid)
     try:
         time.sleep(0.5)
