@@ -36,4 +36,4 @@ build() {  # build NAME TARGETDIR
 }
 build privdrop Privdrop
 build hermes-init HermesInit
-ls -l "$out/privdrop" "$out/hermes-init" | awk '{print "build-embedded: " $NF ": " $5 " bytes"}'
+for f in "$out/privdrop" "$out/hermes-init"; do echo "build-embedded: $f: $(stat -c %s "$f") bytes"; done

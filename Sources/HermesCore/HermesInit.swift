@@ -27,6 +27,13 @@ public enum HermesInit {
       --hermes-init-map=FROM:TO    PID-1 mode: remap the final exit code (repeatable)
       --hermes-init-subreaper      not PID 1: supervise as a child subreaper
 
+    and, alone, as a tool for the Python service manager:
+
+      --hermes-init-render-gateway PROFILE [--down] [--scandir DIR]
+          write the s6 service directory gateway-PROFILE into DIR (default
+          $S6_PROFILE_GATEWAY_SCANDIR or /run/service), built next to it and renamed
+          into place; PROFILE must match ^[a-z0-9][a-z0-9_-]*$ (exit 100 otherwise)
+
     What it does, in order:
       1. started by s6-overlay's /init with a scrubbed environment (HERMES_HOME empty and
          /run/s6/container_environment present, S6_KEEP_ENV not set): keep PATH, load
@@ -171,6 +178,10 @@ public enum HermesInit {
     static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, diag: Diagnostics,
                     pid1: Bool, originalMask: sigset_t) throws(Failure) -> Never {
         try Privdrop.refuseSetuid()
+        if argc > 1, let first = argv[1], cStringEquals(first, "--hermes-init-render-gateway") {
+            try renderGateway(argc: argc, argv: argv)
+            _exit(0)
+        }
         let options = try parse(argc: argc, argv: argv)
         if options.help {
             Sys.writeAll(1, Bytes(help))
@@ -321,6 +332,51 @@ public enum HermesInit {
             trace(m)
         }
         return LaunchPlan(argv: programArgv, envp: CStringArray(env.entries), path: path, drop: drop)
+    }
+
+    /// `hermes-init --hermes-init-render-gateway PROFILE [--down] [--scandir DIR]`:
+    /// writes the gateway slot for PROFILE into DIR (default: S6_PROFILE_GATEWAY_SCANDIR,
+    /// else /run/service). Nothing on stdout.
+    static func renderGateway(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) {
+        var profile: Bytes? = nil
+        var down = false
+        var scandir: Bytes? = nil
+        var i = 2
+        while i < Int(argc), let a = argv[i] {
+            if cStringEquals(a, "--down") {
+                down = true
+            } else if cStringEquals(a, "--scandir") {
+                i += 1
+                guard i < Int(argc), let d = argv[i], d[0] != 0 else { throw usage(Bytes("--scandir needs a directory")) }
+                scandir = Bytes(cString: d)
+            } else if profile == nil && a[0] != 0x2D {
+                profile = Bytes(cString: a)
+            } else {
+                var m = Bytes("unexpected argument ")
+                m.add(cString: a)
+                m.add(" (usage: --hermes-init-render-gateway PROFILE [--down] [--scandir DIR])")
+                throw usage(m)
+            }
+            i += 1
+        }
+        guard let profile else { throw usage(Bytes("--hermes-init-render-gateway needs a PROFILE")) }
+        guard GatewaySlot.isValidProfile(profile) else {
+            var m = Bytes("invalid profile name ")
+            m.add(profile)
+            m.add(" (^[a-z0-9][a-z0-9_-]*$, at most 251 bytes)")
+            throw usage(m)
+        }
+        let dir = scandir ?? CHermes.getenv("S6_PROFILE_GATEWAY_SCANDIR").map { Bytes(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? Bytes("/run/service")
+        var owner: (uid: UInt32, gid: UInt32)? = nil
+        if geteuid() == 0 {
+            let passwd = try AccountFiles.load(AccountFiles.passwdPath)
+            guard let hermes = UserDatabase.findUser(in: passwd, name: Bytes(userName)) else {
+                throw Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), Bytes("unknown user hermes"))
+            }
+            owner = (hermes.uid, hermes.gid)
+        }
+        try GatewaySlot.install(profile: profile, down: down, scandir: dir, owner: owner)
     }
 
     /// Why the container environment is not loaded, or nil when it must be.

@@ -212,22 +212,22 @@ def signal_exit(init):
     p = start(in_namespace(init, ["sleep", "100"]))
     pid1 = wait_for_child(p.pid)
     time.sleep(0.3)
-    start = time.monotonic()
+    t0 = time.monotonic()
     os.kill(pid1, signal.SIGTERM)
     try:
         rc = p.wait(8)
     except subprocess.TimeoutExpired:
         kill_namespace(p, pid1)
         return False, "SIGTERM to PID 1 did not stop the program within 8 s"
-    took = time.monotonic() - start
+    took = time.monotonic() - t0
     return rc == 143, f"exit {rc} after SIGTERM to PID 1, {took * 1000:.0f} ms"
 
 
 def grace_kill(init):
     script = '(trap "" TERM; exec sleep 1000) & sleep 0.2; exit 7'
-    start = time.monotonic()
+    t0 = time.monotonic()
     rc = run(in_namespace(init, ["sh", "-c", script]), timeout=30).returncode
-    took = time.monotonic() - start
+    took = time.monotonic() - t0
     ok = rc == 7 and 0.9 <= took <= 4.0
     return ok, f"exit {rc}; a TERM-ignoring descendant with a 1 s grace took {took:.2f} s"
 
@@ -238,9 +238,9 @@ def term_before_kill(init):
         marker = os.path.join(d, "marker")
         script = (f'(trap "echo got-term > {marker}; exit 0" TERM; while :; do sleep 0.05; done) & '
                   'sleep 0.3; exit 3')
-        start = time.monotonic()
+        t0 = time.monotonic()
         rc = run(in_namespace(init, ["sh", "-c", script]), timeout=30).returncode
-        took = time.monotonic() - start
+        took = time.monotonic() - t0
         got = os.path.exists(marker)
     ok = rc == 3 and got and took < 4.0
     return ok, f"exit {rc}; descendant {'got' if got else 'did not get'} SIGTERM; {took:.2f} s"

@@ -16,12 +16,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -56,6 +58,13 @@ static inline int CHermes_prctl_set_no_new_privs(void) {
 static inline int CHermes_prctl_set_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
 }
+
+// renameat2 has no wrapper in musl 1.2.3, and syscall is variadic.
+static inline int CHermes_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                                    unsigned int flags) {
+    return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
+}
+static inline unsigned int CHermes_RENAME_EXCHANGE(void) { return 1U << 1; }
 
 // ioctl is variadic.
 static inline int CHermes_ioctl_tiocnotty(int fd) { return ioctl(fd, TIOCNOTTY); }

@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# The Hermes Agent image with hermes-init and privdrop in place of main-wrapper.sh,
+# with-contenv and s6-setuidgid. Build: docker build -t hermes-agent:native .
+#   --build-arg HERMES_BASE_IMAGE=...   the published image to start from
+#   --build-arg SWIFT_IMAGE=...         an official Swift 6.x image (Debian bookworm)
+
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG HERMES_BASE_IMAGE=nousresearch/hermes-agent:latest
+
+FROM ${SWIFT_IMAGE} AS build
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends musl-tools=1.2.3-1 musl-dev=1.2.3-1 file=1:5.44-3 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Sources/ Sources/
+COPY scripts/build-embedded.sh scripts/
+# The shipped build: Embedded Swift against musl, linked static. The script fails
+# unless `file` calls both binaries statically linked; the check is repeated here.
+RUN scripts/build-embedded.sh /out \
+    && file /out/privdrop /out/hermes-init \
+    && [ "$(file /out/privdrop /out/hermes-init | grep -c 'statically linked')" = 2 ]
+
+# The base image runs as root (USER root): /init needs it, and hermes-init drops to
+# hermes itself, so no USER line here.
+FROM ${HERMES_BASE_IMAGE}
+COPY --from=build --chmod=0755 /out/hermes-init /out/privdrop /opt/hermes/bin/
+# docker exec shim: `docker exec C hermes ...` drops to hermes through privdrop.
+COPY --chmod=0755 docker/bin/hermes /opt/hermes/bin/hermes
+# Static s6-rc services; the user bundle is declared in user-bundles.d (the older
+# s6-rc.d/user/contents.d registration hangs boot under --user, so it is removed).
+COPY docker/s6-overlay/ /etc/s6-overlay/
+COPY --chmod=0755 docker/cont-init.d/02-reconcile-profiles /etc/cont-init.d/02-reconcile-profiles
+RUN rm -f /etc/s6-overlay/s6-rc.d/user/contents.d/main-hermes /etc/s6-overlay/s6-rc.d/user/contents.d/dashboard \
+    && chmod 0755 /etc/s6-overlay/s6-rc.d/main-hermes/run /etc/s6-overlay/s6-rc.d/dashboard/run \
+       /etc/s6-overlay/s6-rc.d/dashboard/finish \
+    && mkdir -p /opt/hermes/docker \
+    && ln -sf /opt/hermes/bin/hermes-init /opt/hermes/docker/main-wrapper.sh \
+    && /opt/hermes/bin/privdrop --version \
+    && /opt/hermes/bin/hermes-init --hermes-init-version
+ENTRYPOINT ["/init", "/opt/hermes/bin/hermes-init"]
+CMD []

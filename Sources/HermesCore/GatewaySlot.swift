@@ -1,0 +1,225 @@
+import CHermes
+
+/// The s6 service directory of one per-profile gateway, `/run/service/gateway-<profile>`,
+/// as the Python service manager used to format it, with privdrop in place of
+/// with-contenv and s6-setuidgid. `files` is pure; `install` writes it.
+public enum GatewaySlot {
+    public static let privdrop: StaticString = "/opt/hermes/bin/privdrop"
+    public static let envdir: StaticString = "/run/s6/container_environment"
+
+    /// `^[a-z0-9][a-z0-9_-]*$`, at most 251 bytes (so `.gateway-<name>.tmp` fits in 255).
+    public static func isValidProfile(_ name: Bytes) -> Bool {
+        guard let first = name.first, name.count <= 251 else { return false }
+        func lowerOrDigit(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
+        guard lowerOrDigit(first) else { return false }
+        return name.allSatisfy { lowerOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
+    }
+
+    public struct File: Equatable {
+        public var path: StaticString
+        public var contents: Bytes
+        public var mode: UInt32
+
+        public static func == (a: File, b: File) -> Bool {
+            Bytes(a.path) == Bytes(b.path) && a.contents == b.contents && a.mode == b.mode
+        }
+    }
+
+    /// The hermes command line for a profile: no `-p` for `default`.
+    static func command(_ profile: Bytes) -> Bytes {
+        var c = Bytes("hermes ")
+        if !profile.equals("default") {
+            c.add("-p '")
+            c.add(profile)
+            c.add("' ")
+        }
+        c.add("gateway run --replace")
+        return c
+    }
+
+    /// type, run, finish, log/run and, when `down`, the down marker.
+    public static func files(profile: Bytes, down: Bool) -> [File] {
+        var run = Bytes("""
+        #!/bin/sh
+        # shellcheck shell=sh
+        # Gateway for profile '
+        """)
+        run.add(profile)
+        run.add("""
+        ', supervised by s6. privdrop loads the container
+        # environment (as with-contenv did), sets HOME from the hermes account (/opt/data),
+        # drops to hermes and execs in place; already hermes, it just execs.
+        set -e
+        cd /opt/data
+        export HERMES_S6_SUPERVISED_CHILD=1
+        export HERMES_SUPERVISED_CHILD=1
+        exec 
+        """)
+        run.add(privdrop)
+        run.add(" --envdir ")
+        run.add(envdir)
+        run.add(" --home hermes ")
+        run.add(command(profile))
+        run.append(0x0A)
+
+        let finish = Bytes("""
+        #!/bin/sh
+        # shellcheck shell=sh
+        # $1 is run's exit code. 78 (EX_CONFIG, a fatal configuration error) and 0 (a
+        # clean stop) must not restart the gateway: exit 125 tells s6 to leave it down.
+        case "$1" in
+          0|78) exit 125 ;;
+        esac
+        exit 0
+
+        """)
+
+        var log = Bytes("""
+        #!/bin/sh
+        # shellcheck shell=sh
+        # The gateway's log, written by s6-log as hermes under $HERMES_HOME (read at run
+        # time from the container environment). The directory and the stale lock are
+        # handled as hermes too, never as root.
+        exec 
+        """)
+        log.add(privdrop)
+        log.add(" --envdir ")
+        log.add(envdir)
+        log.add(" hermes sh -c '")
+        log.add(#"log_dir="${HERMES_HOME:-/opt/data}/logs/gateways/$1" && mkdir -p "$log_dir" && rm -f "$log_dir/lock" && exec s6-log 1 n10 s1000000 T "$log_dir""#)
+        log.add("' sh '")
+        log.add(profile)
+        log.add("'\n")
+
+        var list = [
+            File(path: "type", contents: Bytes("longrun\n"), mode: 0o644),
+            File(path: "run", contents: run, mode: 0o755),
+            File(path: "finish", contents: finish, mode: 0o755),
+            File(path: "log/run", contents: log, mode: 0o755),
+        ]
+        if down { list.append(File(path: "down", contents: [], mode: 0o644)) }
+        return list
+    }
+
+    /// Renders the slot into `<scandir>/.gateway-<profile>.tmp`, then puts it in place
+    /// at `<scandir>/gateway-<profile>` in one step (a rename, or an exchange with the
+    /// old slot, which is then removed). As root, the supervise skeleton is given to
+    /// hermes so that uid 10000 can run s6-svc and s6-svstat on it.
+    public static func install(profile: Bytes, down: Bool, scandir: Bytes, owner: (uid: UInt32, gid: UInt32)?) throws(Failure) {
+        var target = scandir
+        target.add("/gateway-")
+        target.add(profile)
+        var temp = scandir
+        temp.add("/.gateway-")
+        temp.add(profile)
+        temp.add(".tmp")
+
+        try FileTree.removeIfPresent(temp)
+        try FileTree.mkdir(temp, 0o755)
+        try FileTree.mkdir(temp + Bytes("/log"), 0o755)
+        for f in files(profile: profile, down: down) {
+            var path = temp
+            path.append(0x2F)
+            path.add(f.path)
+            try FileTree.write(path, f.contents, mode: f.mode)
+        }
+        for base in [temp, temp + Bytes("/log")] {
+            try FileTree.mkdir(base + Bytes("/event"), 0o3730)
+            try FileTree.mkdir(base + Bytes("/supervise"), 0o755)
+            try FileTree.mkdir(base + Bytes("/supervise/event"), 0o3730)
+            try FileTree.mkfifo(base + Bytes("/supervise/control"), 0o660)
+            if let owner {
+                for p in ["/event", "/supervise", "/supervise/event", "/supervise/control"] as [StaticString] {
+                    try FileTree.chown(base + Bytes(p), owner.uid, owner.gid)
+                }
+            }
+        }
+        try FileTree.replace(temp, with: target)
+    }
+}
+
+/// The few file operations the renderer needs, each failing with the path named.
+enum FileTree {
+    static func cPath<R>(_ path: Bytes, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        path.nulTerminated.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+    }
+
+    static func fail(_ what: StaticString, _ path: Bytes) -> Failure {
+        var op = Bytes(what)
+        op.add(path)
+        return Failure.system(op, Errno.current)
+    }
+
+    static func mkdir(_ path: Bytes, _ mode: UInt32) throws(Failure) {
+        if cPath(path, { CHermes.mkdir($0, mode_t(mode)) }) != 0 { throw fail("create directory ", path) }
+        // mkdir's mode passes through the umask; the modes here are exact.
+        if cPath(path, { chmod($0, mode_t(mode)) }) != 0 { throw fail("chmod ", path) }
+    }
+
+    static func mkfifo(_ path: Bytes, _ mode: UInt32) throws(Failure) {
+        if cPath(path, { CHermes.mkfifo($0, mode_t(mode)) }) != 0 { throw fail("create fifo ", path) }
+        if cPath(path, { chmod($0, mode_t(mode)) }) != 0 { throw fail("chmod ", path) }
+    }
+
+    static func chown(_ path: Bytes, _ uid: UInt32, _ gid: UInt32) throws(Failure) {
+        if cPath(path, { lchown($0, uid, gid) }) != 0 { throw fail("chown ", path) }
+    }
+
+    static func write(_ path: Bytes, _ contents: Bytes, mode: UInt32) throws(Failure) {
+        let fd = cPath(path) { CHermes_open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC) }
+        if fd < 0 { throw fail("create ", path) }
+        defer { Sys.close(fd) }
+        var off = 0
+        while off < contents.count {
+            let n = contents.withUnsafeBytes { CHermes.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if CHermes_errno() == EINTR { continue }
+                throw fail("write ", path)
+            }
+            off += n
+        }
+        if fchmod(fd, mode_t(mode)) != 0 { throw fail("chmod ", path) }
+    }
+
+    /// Puts `temp` at `target`: a rename when there is no target, else an atomic
+    /// exchange followed by removing the old tree (now at `temp`).
+    static func replace(_ temp: Bytes, with target: Bytes) throws(Failure) {
+        let exchanged = cPath(temp) { t in cPath(target) { CHermes_renameat2(AT_FDCWD, t, AT_FDCWD, $0, CHermes_RENAME_EXCHANGE()) } }
+        if exchanged == 0 {
+            try removeIfPresent(temp)
+            return
+        }
+        if CHermes_errno() != ENOENT { throw fail("replace ", target) }
+        if cPath(temp, { t in cPath(target) { rename(t, $0) } }) != 0 { throw fail("rename into ", target) }
+    }
+
+    /// Removes a file or a whole directory tree, without following symlinks.
+    static func removeIfPresent(_ path: Bytes) throws(Failure) {
+        var st = stat()
+        if cPath(path, { lstat($0, &st) }) != 0 {
+            if CHermes_errno() == ENOENT { return }
+            throw fail("inspect ", path)
+        }
+        if UInt32(st.st_mode) & UInt32(S_IFMT) == UInt32(S_IFDIR) {
+            guard let dir = cPath(path, { opendir($0) }) else { throw fail("open directory ", path) }
+            var names = [Bytes]()
+            while let ent = readdir(dir) {
+                let name = withUnsafePointer(to: &ent.pointee.d_name) { p in
+                    p.withMemoryRebound(to: CChar.self, capacity: 256) { Bytes(cString: $0) }
+                }
+                if name.equals(".") || name.equals("..") { continue }
+                names.append(name)
+            }
+            closedir(dir)
+            for n in names {
+                var child = path
+                child.append(0x2F)
+                child.add(n)
+                try removeIfPresent(child)
+            }
+            if cPath(path, { rmdir($0) }) != 0 { throw fail("remove ", path) }
+        } else if cPath(path, { unlink($0) }) != 0 {
+            throw fail("remove ", path)
+        }
+    }
+}

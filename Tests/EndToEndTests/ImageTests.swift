@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+let repoDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+/// The image's pieces without a Docker engine: the docker/ files and the binaries under
+/// test installed into the image fixture, Debian's real s6-svscan and s6-supervise as
+/// the supervision tree, all inside a fresh PID namespace so nothing outlives a test.
+func inImage(_ script: String, _ args: [String] = []) throws -> Result {
+    let prelude = #"""
+    set -e
+    mount -t tmpfs -o mode=0755 none /opt/hermes/bin
+    cp "$PRIVDROP" /opt/hermes/bin/privdrop
+    cp "$HI" /opt/hermes/bin/hermes-init
+    cp "$REPO/docker/bin/hermes" /opt/hermes/bin/hermes
+    mount -t tmpfs -o mode=0755 none /opt/hermes/docker
+    ln -s /opt/hermes/bin/hermes-init /opt/hermes/docker/main-wrapper.sh
+    mount -t tmpfs -o mode=0755,uid=10000,gid=10000 none /opt/data
+    mount -t tmpfs -o mode=0755 none /run
+    mkdir -p /run/s6/container_environment /run/service
+    cp -a "$FIX/run/s6/container_environment/." /run/s6/container_environment/
+    # The pid of a slot once its run script has exec'd into the (fake) program.
+    served() {
+      for _ in $(seq 200); do
+        p=$(s6-svstat -o pid "$1")
+        case "$(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null)" in "sleep 1000 ") echo "$p"; return ;; esac
+        sleep 0.05
+      done
+      echo -1
+    }
+    set +e
+    """#
+    return try HermesFixture.shared.sh(
+        #"exec unshare --pid --fork --mount-proc /bin/sh -c "$1" sh "$@""#,
+        [prelude + "\n" + script] + args,
+        env: ["PATH": "/usr/bin:/bin", "REPO": repoDir])
+}
+
+@Suite("the image's s6 pieces, proven without Docker", .serialized, .enabled(if: isRoot, "requires root"))
+struct ImageTests {
+    @Test("a rendered gateway slot runs under real s6 as hermes, restarts, stops, and logs as hermes")
+    func gatewaySlot() throws {
+        let r = try inImage(#"""
+        printf 1 > /run/s6/container_environment/FAKE_HERMES_SERVE
+        s6-svscan /run/service >/dev/null 2>&1 &
+        /opt/hermes/bin/hermes-init --hermes-init-render-gateway coder || exit 10
+        s6-svscanctl -a /run/service
+        s6-svwait -u -t 10000 /run/service/gateway-coder || exit 11
+        echo "up=$(s6-svstat -o up /run/service/gateway-coder)"
+        pid=$(served /run/service/gateway-coder)
+        grep -E '^(Uid|Gid):' /proc/$pid/status
+        echo "cwd=$(readlink /proc/$pid/cwd)"
+        tr '\0' '\n' < /proc/$pid/environ | grep -E '^(HOME|FOO|HERMES_HOME|HERMES_S6_SUPERVISED_CHILD|HERMES_SUPERVISED_CHILD|USER)=' | sort
+        echo "cmdline=$(tr '\0' ' ' < /proc/$pid/cmdline)"
+        log=/opt/data/logs/gateways/coder/current
+        for _ in $(seq 100); do grep -q 'Gateway Starting' "$log" 2>/dev/null && break; sleep 0.1; done
+        echo "log=$(sed 's/^[0-9-]* [0-9:.]*  //' "$log")"
+        echo "log owner=$(stat -c %u "$log") dir owner=$(stat -c %u /opt/data/logs/gateways/coder)"
+        lpid=$(s6-svstat -o pid /run/service/gateway-coder/log)
+        echo "logger $(grep -E '^Uid:' /proc/$lpid/status)"
+        s6-svc -t /run/service/gateway-coder
+        for _ in $(seq 100); do
+          new=$(served /run/service/gateway-coder)
+          [ "$new" != "$pid" ] && [ "$new" != -1 ] && break; sleep 0.1
+        done
+        [ "$new" != "$pid" ] && echo restarted-with-new-pid
+        s6-svc -d /run/service/gateway-coder
+        s6-svwait -d -t 10000 /run/service/gateway-coder && echo "after -d up=$(s6-svstat -o up /run/service/gateway-coder)"
+        s6-svscanctl -t /run/service
+        """#)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.lines == [
+            "up=true",
+            "Uid:\t10000\t10000\t10000\t10000",
+            "Gid:\t10000\t10000\t10000\t10000",
+            "cwd=/opt/data",
+            "FOO=bar",
+            "HERMES_HOME=/opt/data",
+            "HERMES_S6_SUPERVISED_CHILD=1",
+            "HERMES_SUPERVISED_CHILD=1",
+            "HOME=/opt/data",
+            "USER=hermes",
+            "cmdline=sleep 1000 ",
+            "log=⚕ Hermes Gateway Starting: -p coder gateway run --replace",
+            "log owner=10000 dir owner=10000",
+            "logger Uid:\t10000\t10000\t10000\t10000",
+            "restarted-with-new-pid",
+            "after -d up=false",
+        ], "\(r.err)")
+    }
+
+    @Test("the default profile runs `hermes gateway run --replace`, and --down registers without starting")
+    func defaultAndDown() throws {
+        let r = try inImage(#"""
+        printf 1 > /run/s6/container_environment/FAKE_HERMES_SERVE
+        s6-svscan /run/service >/dev/null 2>&1 &
+        /opt/hermes/bin/hermes-init --hermes-init-render-gateway default
+        /opt/hermes/bin/hermes-init --hermes-init-render-gateway parked --down
+        s6-svscanctl -a /run/service
+        s6-svwait -u -t 10000 /run/service/gateway-default
+        for _ in $(seq 50); do [ -p /run/service/gateway-parked/supervise/control ] && s6-svstat /run/service/gateway-parked >/dev/null 2>&1 && break; sleep 0.1; done
+        echo "default=$(tr '\0' ' ' < /proc/$(served /run/service/gateway-default)/cmdline)"
+        echo "parked up=$(s6-svstat -o up /run/service/gateway-parked) wantedup=$(s6-svstat -o wantedup /run/service/gateway-parked)"
+        # Re-rendering over a slot replaces it in one step.
+        /opt/hermes/bin/hermes-init --hermes-init-render-gateway parked && echo "rerendered down-file=$([ -e /run/service/gateway-parked/down ] && echo yes || echo no) leftovers=$(ls -A /run/service | grep -c '^\.gateway' || true)"
+        s6-svscanctl -t /run/service
+        """#)
+        #expect(r.lines == [
+            "default=sleep 1000 ",
+            "parked up=false wantedup=false",
+            "rerendered down-file=no leftovers=0",
+        ], "\(r.err)")
+    }
+
+    @Test("the renderer refuses bad profile names with 100 and writes nothing", arguments: [
+        "Coder", "-x", "_x", "a/b", "a.b", "", "a b", String(repeating: "a", count: 252),
+    ])
+    func badProfiles(name: String) throws {
+        let r = try inImage(#"/opt/hermes/bin/hermes-init --hermes-init-render-gateway "$1"; echo "rc=$? entries=$(ls -A /run/service | wc -l)""#, [name])
+        #expect(r.out == "rc=100 entries=0\n", "\(name): \(r.err)")
+        #expect(r.err.hasPrefix("hermes-init: fatal: unable to parse arguments: "))
+    }
+
+    @Test("the dashboard slot is up, as hermes, only when HERMES_DASHBOARD is truthy")
+    func dashboard() throws {
+        let r = try inImage(#"""
+        printf 1 > /run/s6/container_environment/FAKE_HERMES_SERVE
+        cp -R "$REPO/docker/s6-overlay/s6-rc.d/dashboard" /run/service/dashboard
+        s6-svscan /run/service >/dev/null 2>&1 &
+        for _ in $(seq 100); do s6-svstat /run/service/dashboard >/dev/null 2>&1 && [ "$(s6-svstat -o wantedup /run/service/dashboard)" = false ] && break; sleep 0.1; done
+        echo "disabled up=$(s6-svstat -o up /run/service/dashboard) wantedup=$(s6-svstat -o wantedup /run/service/dashboard)"
+        printf true > /run/s6/container_environment/HERMES_DASHBOARD
+        printf 0.0.0.0 > /run/s6/container_environment/HERMES_DASHBOARD_HOST
+        printf 1 > /run/s6/container_environment/HERMES_DASHBOARD_INSECURE
+        s6-svc -u /run/service/dashboard
+        s6-svwait -u -t 10000 /run/service/dashboard
+        pid=$(served /run/service/dashboard)
+        echo "enabled up=$(s6-svstat -o up /run/service/dashboard)"
+        grep -E '^Uid:' /proc/$pid/status
+        tr '\0' '\n' < /proc/$pid/environ | grep -E '^HOME='
+        echo "cmdline=$(tr '\0' ' ' < /proc/$pid/cmdline)"
+        kill -9 "$pid"
+        for _ in $(seq 100); do new=$(served /run/service/dashboard); [ "$new" != "$pid" ] && [ "$new" != -1 ] && break; sleep 0.1; done
+        [ "$new" != "$pid" ] && echo restarted-after-kill
+        s6-svscanctl -t /run/service
+        """#)
+        #expect(r.lines == [
+            "disabled up=false wantedup=false",
+            "enabled up=true",
+            "Uid:\t10000\t10000\t10000\t10000",
+            "HOME=/opt/data",
+            "cmdline=sleep 1000 ",
+            "restarted-after-kill",
+        ], "\(r.err)")
+    }
+
+    @Test("the docker exec shim: root drops to hermes unless opted out; non-root runs as is")
+    func execShim() throws {
+        let r = try inImage(#"""
+        export FAKE_HERMES_ID=1 HOME=/root
+        /opt/hermes/bin/hermes config set x
+        HERMES_DOCKER_EXEC_AS_ROOT=yes /opt/hermes/bin/hermes a
+        HERMES_DOCKER_EXEC_AS_ROOT=on /opt/hermes/bin/hermes b
+        setpriv --reuid 10000 --regid 10000 --clear-groups /opt/hermes/bin/hermes c
+        setpriv --reuid 1500 --regid 1500 --clear-groups /opt/hermes/bin/hermes d
+        mount -t tmpfs none /opt/hermes/.venv/bin
+        /opt/hermes/bin/hermes e; echo "rc=$?"
+        """#)
+        #expect(r.lines == [
+            "hermes [config] [set] [x]", "uid=10000 home=/opt/data",
+            "hermes [a]", "uid=0 home=/root",
+            "hermes [b]", "uid=10000 home=/opt/data",
+            "hermes [c]", "uid=10000 home=/root",
+            "hermes [d]", "uid=1500 home=/root",
+            "rc=127",
+        ], "\(r.err)")
+        #expect(r.err == "hermes-shim: /opt/hermes/.venv/bin/hermes not found\n")
+    }
+
+    @Test("the CMD path: hermes-init through the main-wrapper.sh link, as /init runs it")
+    func cmdPath() throws {
+        let r = try inImage(#"""
+        env -i PATH=/command:/usr/bin:/bin /opt/hermes/docker/main-wrapper.sh sh -c 'id -u; echo "$HOME $FOO"'
+        """#)
+        #expect(r.lines == ["10000", "/opt/data bar"], "\(r.err)")
+    }
+}
