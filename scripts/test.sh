@@ -29,3 +29,6 @@ swift build -c release -Xswiftc -static-executable
 file .build/release/privdrop | grep -q 'statically linked'
 step "end-to-end tests against the static fallback"
 HERMES_BIN_DIR="$root/.build/release" swift test --skip-build --filter EndToEndTests
+
+step "benchmark smoke pass (not timed)"
+Benchmarks/run.sh --quick

@@ -19,8 +19,8 @@ extension Array where Element == UInt8 {
 
     /// Appends a NUL-terminated C string without its terminator.
     public mutating func add(cString: UnsafePointer<CChar>) {
-        var p = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
-        while p.pointee != 0 { append(p.pointee); p += 1 }
+        let p = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
+        append(contentsOf: UnsafeBufferPointer(start: p, count: cStringLength(cString)))
     }
 
     /// Appends `value` in decimal.
@@ -68,6 +68,14 @@ extension Array where Element == UInt8 {
         copy.append(0)
         return copy
     }
+}
+
+/// strlen, in Swift (the C one is not reachable from every build mode the same way).
+@inline(__always)
+func cStringLength(_ s: UnsafePointer<CChar>) -> Int {
+    var n = 0
+    while s[n] != 0 { n += 1 }
+    return n
 }
 
 /// True when the NUL-terminated C string equals the literal.

@@ -31,26 +31,26 @@ public enum Sys {
     }
 
     /// Reads everything from `fd` until end of file. Fails with `EFBIG` past `limit` bytes.
+    /// A regular file is read straight into one buffer of its size (one read, and one
+    /// more that sees the end); anything else in growing chunks.
     public static func readAll(_ fd: Int32, limit: Int) throws(Errno) -> Bytes {
-        var result = Bytes()
+        var st = stat()
         var chunk = 4096
+        if fstat(fd, &st) == 0 && st.st_size > 0 && Int(st.st_size) < limit { chunk = Int(st.st_size) + 1 }
+        var result = Bytes()
         while true {
-            let old = result.count
-            result.reserveCapacity(old + chunk)
-            var got = 0
             var failure: Int32 = 0
-            result.append(contentsOf: repeatElement(0, count: chunk))
-            result.withUnsafeMutableBytes { buf in
+            let piece = Bytes(unsafeUninitializedCapacity: chunk) { buf, count in
                 while true {
-                    let n = read(fd, buf.baseAddress! + old, chunk)
-                    if n >= 0 { got = n; break }
+                    let n = read(fd, buf.baseAddress, buf.count)
+                    if n >= 0 { count = n; return }
                     let e = CHermes_errno()
-                    if e != EINTR { failure = e; break }
+                    if e != EINTR { failure = e; count = 0; return }
                 }
             }
-            result.removeLast(chunk - got)
             if failure != 0 { throw Errno(failure) }
-            if got == 0 { return result }
+            if piece.isEmpty { return result }
+            if result.isEmpty { result = piece } else { result.append(contentsOf: piece) }
             if result.count > limit { throw Errno(EFBIG) }
             if chunk < 1 << 20 { chunk *= 2 }
         }

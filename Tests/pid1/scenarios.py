@@ -197,14 +197,21 @@ zombies() {
 t=0
 while [ "$(zombies)" -gt 0 ] && [ $t -lt 50 ]; do sleep 0.1; t=$((t + 1)); done
 echo "zombies=$(zombies)"
+for f in /proc/[0-9]*/stat; do
+  read -r line < "$f" 2>/dev/null || continue
+  case ${line##*) } in Z*) echo "zombie: $line" ;; esac
+done
 """
 
 
 def orphans(init):
     r = run(in_namespace(init, ["sh", "-c", ORPHANS]), capture_output=True, text=True)
-    last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    out = r.stdout.strip().splitlines()
+    counts = [line for line in out if line.startswith("zombies=")]
+    last = counts[-1] if counts else ""
     if last != "zombies=0":
-        return False, f"after 1000 double-forked orphans and 5 s: {last or r.stderr.strip()}"
+        detail = "; ".join(line for line in out if line.startswith("zombie: "))
+        return False, f"after 1000 double-forked orphans and 5 s: {last or r.stderr.strip()} {detail}"
     return True, "1000 orphans, 0 zombies"
 
 

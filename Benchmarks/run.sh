@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Benchmarks: builds what they need, then writes Benchmarks/RESULTS.md (root only).
+#   Benchmarks/run.sh            full run (a few minutes)
+#   Benchmarks/run.sh --quick    smoke pass: same steps, few runs, report to a temp file
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+cd "$root"
+[ "$(id -u)" = 0 ] || { echo "Benchmarks/run.sh: needs root (privilege drops, namespaces)" >&2; exit 1; }
+scripts/setup.sh
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+chmod 755 "$bin"
+scripts/build-embedded.sh "$bin" >/dev/null
+swift build -c release -Xswiftc -static-executable --product privdrop >/dev/null
+cp .build/release/privdrop "$bin/privdrop-fallback"
+for p in privdrop-ref true sigecho; do
+  musl-gcc -static -Os -s -o "$bin/$p" "$here/cref/$p.c"
+done
+if [ "${1-}" = --quick ]; then
+  out=$(mktemp)
+  python3 "$here/bench.py" --bin "$bin" --out "$out" --quick
+  # Not a timed test: it checks that every table came out with numbers.
+  for section in "## 1." "## 2." "## 3." "## 4." "## Targets"; do
+    grep -q "^$section" "$out" || { echo "bench smoke: section $section missing" >&2; exit 1; }
+  done
+  if grep -E '^\| [^|]+ \|.*(nan|None)' "$out"; then echo "bench smoke: a value is missing" >&2; exit 1; fi
+  echo "bench smoke: ok ($(grep -c '^| ' "$out") table rows)"
+  rm -f "$out"
+else
+  python3 "$here/bench.py" --bin "$bin" --out "$here/RESULTS.md"
+fi
