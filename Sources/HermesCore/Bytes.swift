@@ -10,8 +10,7 @@ extension Array where Element == UInt8 {
     /// Appends the UTF-8 bytes of a literal.
     @inlinable
     public mutating func add(_ literal: StaticString) {
-        let start = literal.utf8Start
-        for i in 0..<literal.utf8CodeUnitCount { append(start[i]) }
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     @inlinable
@@ -52,6 +51,13 @@ extension Array where Element == UInt8 {
     public init(cString: UnsafePointer<CChar>) {
         self.init()
         add(cString: cString)
+    }
+
+    /// True when the bytes from `offset` on start with `prefix`.
+    public func hasPrefix(_ prefix: Bytes, at offset: Int = 0) -> Bool {
+        guard offset >= 0, count - offset >= prefix.count else { return false }
+        for i in 0..<prefix.count where self[offset + i] != prefix[i] { return false }
+        return true
     }
 
     /// True when the bytes equal the literal.

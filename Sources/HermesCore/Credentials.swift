@@ -219,9 +219,9 @@ public final class PreparedCredentials {
     /// and errno (0 when the check itself found the difference), or nil.
     public func install() -> (Step, Int32)? {
         if maxGroups >= 0 && groups.count > maxGroups { return (.tooManyGroups, 0) }
-        if setgroups(groups.count, groups.baseAddress) != 0 { return (.setgroups, CHermes_errno()) }
-        if setresgid(gid, gid, gid) != 0 { return (.setgid, CHermes_errno()) }
-        if setresuid(uid, uid, uid) != 0 { return (.setuid, CHermes_errno()) }
+        if CHermes_setgroups(groups.count, groups.baseAddress) != 0 { return (.setgroups, CHermes_errno()) }
+        if CHermes_setresgid(gid, gid, gid) != 0 { return (.setgid, CHermes_errno()) }
+        if CHermes_setresuid(uid, uid, uid) != 0 { return (.setuid, CHermes_errno()) }
         var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
         var rg: gid_t = 0, eg: gid_t = 0, sg: gid_t = 0
         if getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0 { return (.verifyIDs, CHermes_errno()) }
@@ -230,7 +230,7 @@ public final class PreparedCredentials {
         if n < 0 { return (.verifyGroups, CHermes_errno()) }
         if Int(n) != groups.count { return (.verifyGroups, 0) }
         for i in 0..<groups.count where scratch[i] != groups[i] { return (.verifyGroups, 0) }
-        if uid != 0 && setuid(0) == 0 { return (.verifyRoot, 0) }
+        if uid != 0 && CHermes_setuid(0) == 0 { return (.verifyRoot, 0) }
         return nil
     }
 

@@ -29,8 +29,9 @@ public enum Envdir {
     }
 
     /// Loads the directory at `path` (NUL-terminated) into a list of changes, sorted by
-    /// name so that the result does not depend on directory order.
-    public static func load(_ path: Bytes) throws(Failure) -> [Environment.Change] {
+    /// name so that the result does not depend on directory order. With `missingOK`, a
+    /// path that does not exist or is not a directory gives nil instead of an error.
+    public static func load(_ path: Bytes, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
         var op = Bytes("read environment directory ")
         op.add(Bytes(path.dropLast()))
         let dirfd: Int32
@@ -38,27 +39,14 @@ public enum Envdir {
             dirfd = try path.withUnsafeBufferPointer { buf throws(Errno) in
                 try Sys.open(UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_DIRECTORY)
             }
-        } catch { throw Failure.system(op, error) }
-        // fdopendir takes over dirfd; closedir closes it.
-        guard let dir = fdopendir(dirfd) else {
-            let e = Errno.current
-            Sys.close(dirfd)
-            throw Failure.system(op, e)
+        } catch {
+            if missingOK && (error == .noEntry || error == .notDirectory) { return nil }
+            throw Failure.system(op, error)
         }
-        defer { closedir(dir) }
-        var names = [Bytes]()
-        while true {
-            CHermes_set_errno(0)
-            guard let ent = readdir(dir) else {
-                let e = CHermes_errno()
-                if e != 0 { throw Failure.system(op, Errno(e)) }
-                break
-            }
-            let name = withUnsafePointer(to: &ent.pointee.d_name) { p in
-                p.withMemoryRebound(to: CChar.self, capacity: 256) { Bytes(cString: $0) }
-            }
-            if isVariableName(name) { names.append(name) }
-        }
+        defer { Sys.close(dirfd) }
+        var names: [Bytes]
+        do { names = try Sys.directoryEntries(dirfd) } catch { throw Failure.system(op, error) }
+        names.removeAll { !isVariableName($0) }
         names.sort { a, b in a.lexicographicallyPrecedes(b) }
         var changes = [Environment.Change]()
         changes.reserveCapacity(names.count)
@@ -66,21 +54,26 @@ public enum Envdir {
             var fileOp = op
             fileOp.add(": file ")
             fileOp.add(name)
-            let contents: Bytes
-            do {
-                let fd = try name.nulTerminated.withUnsafeBufferPointer { buf throws(Errno) in
-                    try Sys.openat(dirfd, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY)
-                }
-                defer { Sys.close(fd) }
-                contents = try Sys.readAll(fd, limit: maxValue)
-            } catch {
-                throw Failure.system(fileOp, error)
-            }
-            if contents.count > maxValue {
-                throw Failure.unable(ExitCode.systemCall, fileOp, Bytes("value larger than 131071 bytes"))
-            }
+            let contents: Bytes?
+            do { contents = try readRegularFile(dirfd, name) } catch { throw Failure.system(fileOp, error) }
+            guard let contents else { throw Failure.unable(ExitCode.systemCall, fileOp, Bytes("not a regular file")) }
             changes.append(change(name: name, contents: contents))
         }
         return changes
+    }
+
+    /// The contents of a regular file in the directory, nil for a FIFO, socket or device.
+    /// O_NONBLOCK, so that a FIFO cannot hang us before fstat says what it is.
+    static func readRegularFile(_ dirfd: Int32, _ name: Bytes) throws(Errno) -> Bytes? {
+        let fd = try name.nulTerminated.withUnsafeBufferPointer { buf throws(Errno) in
+            try Sys.openat(dirfd, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_NONBLOCK)
+        }
+        defer { Sys.close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw Errno.current }
+        let type = UInt32(st.st_mode) & UInt32(S_IFMT)
+        if type == UInt32(S_IFDIR) { throw Errno(EISDIR) }
+        if type != UInt32(S_IFREG) { return nil }
+        return try Sys.readAll(fd, limit: maxValue)
     }
 }

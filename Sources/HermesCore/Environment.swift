@@ -5,21 +5,24 @@ import CHermes
 /// setenv), rendered into a fresh envp at exec time.
 public struct Environment {
     public private(set) var entries: [Bytes]
-    /// The changes made since the snapshot, in order, for `--explain` and traces.
+    /// The changes made since the snapshot, in order, kept only when `recording` (for
+    /// traces): each one is a copy, and the fast path has no use for them.
     public private(set) var changes: [Change]
+    public var recording: Bool
 
     public enum Change: Equatable {
         case set(Bytes, Bytes)
         case unset(Bytes)
     }
 
-    public init(entries: [Bytes]) {
+    public init(entries: [Bytes], recording: Bool = true) {
         self.entries = entries
         self.changes = []
+        self.recording = recording
     }
 
     /// A copy of the process environment.
-    public static func current() -> Environment {
+    public static func current(recording: Bool = true) -> Environment {
         var list = [Bytes]()
         if var p = CHermes_environ() {
             while let entry = p.pointee {
@@ -27,7 +30,7 @@ public struct Environment {
                 p += 1
             }
         }
-        return Environment(entries: list)
+        return Environment(entries: list, recording: recording)
     }
 
     static func nameLength(_ entry: Bytes) -> Int {
@@ -74,7 +77,7 @@ public struct Environment {
             i += 1
         }
         if !replaced { entries.append(entry) }
-        changes.append(.set(name, value))
+        if recording { changes.append(.set(name, value)) }
     }
 
     public mutating func set(_ name: StaticString, _ value: Bytes) { set(Bytes(name), value) }
@@ -83,7 +86,7 @@ public struct Environment {
     public mutating func unset(_ name: Bytes) {
         let before = entries.count
         entries.removeAll { Environment.matches($0, name) }
-        if entries.count != before { changes.append(.unset(name)) }
+        if recording && entries.count != before { changes.append(.unset(name)) }
     }
 
     public mutating func unset(_ name: StaticString) { unset(Bytes(name)) }
@@ -95,7 +98,7 @@ public struct Environment {
             let n = Environment.nameLength(e)
             var keep = false
             for name in names where name.count == n && Environment.matches(e, name) { keep = true }
-            if keep { kept.append(e) } else { changes.append(.unset(Bytes(e[..<n]))) }
+            if keep { kept.append(e) } else if recording { changes.append(.unset(Bytes(e[..<n]))) }
         }
         entries = kept
     }

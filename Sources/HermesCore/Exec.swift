@@ -105,6 +105,7 @@ public final class PreparedExec {
         program = name
         var storage = [CChar]()
         var starts = [Int]()
+        storage.reserveCapacity((path?.count ?? 64) + 16 * (name.count + 2))
         func add(_ dir: ArraySlice<UInt8>?) {
             starts.append(storage.count)
             if let dir, !dir.isEmpty {

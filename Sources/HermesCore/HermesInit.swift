@@ -225,21 +225,25 @@ public enum HermesInit {
     static func prepare(
         argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, first: Int, diag: Diagnostics
     ) throws(Failure) -> LaunchPlan {
-        var env = Environment.current()
-        let tracing = isTruthy(env.get("HERMES_INIT_TRACE"))
+        let tracing = isTruthy(CHermes.getenv("HERMES_INIT_TRACE").map { Bytes(cString: $0) })
+        var env = Environment.current(recording: tracing)
         func trace(_ message: Bytes) { if tracing { diag.report("trace", message) } }
 
         // 1. The container environment, when /init scrubbed ours.
         if let reason = rehydrationSkipReason(env) {
             trace(reason)
-        } else {
-            let changes = try Envdir.load(Bytes(containerEnvironment).nulTerminated)
+        } else if let changes = try Envdir.load(Bytes(containerEnvironment).nulTerminated, missingOK: true) {
             env.keepOnly([Bytes("PATH")])
             env.apply(changes)
             var m = Bytes("environment: loaded ")
             m.add(decimal: UInt64(changes.count))
             m.add(" variables from ")
             m.add(containerEnvironment)
+            trace(m)
+        } else {
+            var m = Bytes("environment: kept (no ")
+            m.add(containerEnvironment)
+            m.add(")")
             trace(m)
         }
         env.unset(readyGuard)
@@ -311,9 +315,10 @@ public enum HermesInit {
 
         // 4. Routing.
         let path = env.get("PATH")
-        let subcommands = Routing.parseList(env.get("HERMES_INIT_SUBCOMMANDS") ?? Bytes(Routing.defaultSubcommands))
+        let subcommands = env.get("HERMES_INIT_SUBCOMMANDS") ?? Bytes(Routing.defaultSubcommands)
         let firstArg: Bytes? = first < Int(argc) ? argv[first].map { Bytes(cString: $0) } : nil
-        let route = Routing.route(first: firstArg, subcommands: subcommands) { Exec.locate($0, path: path) }
+        let route = Routing.route(first: firstArg, isSubcommand: { Routing.listContains(subcommands, $0) },
+                                  locate: { Exec.locate($0, path: path) })
         let programArgv: PointerArray
         switch route {
         case .hermes(let why):
@@ -386,15 +391,6 @@ public enum HermesInit {
         if let keep = env.get("S6_KEEP_ENV"), keep.contains(where: { $0 != 0x30 }) {
             return Bytes("environment: kept (S6_KEEP_ENV is set)")
         }
-        var st = stat()
-        let isDir = stat(UnsafeRawPointer(containerEnvironment.utf8Start).assumingMemoryBound(to: CChar.self), &st) == 0
-            && UInt32(st.st_mode) & UInt32(S_IFMT) == UInt32(S_IFDIR)
-        if !isDir {
-            var m = Bytes("environment: kept (no ")
-            m.add(containerEnvironment)
-            m.add(")")
-            return m
-        }
         return nil
     }
 
@@ -422,10 +418,13 @@ public enum HermesInit {
     }
 
     static func currentDirectory() throws(Failure) -> Bytes {
-        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let ok = buf.withUnsafeMutableBufferPointer { getcwd($0.baseAddress, $0.count) != nil }
-        if !ok { throw Failure.system(Bytes("read the current directory"), Errno.current) }
-        return buf.withUnsafeBufferPointer { Bytes(cString: $0.baseAddress!) }
+        var failed = false
+        let dir = Bytes(unsafeUninitializedCapacity: Int(PATH_MAX) + 1) { buf, count in
+            let p = UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            if getcwd(p, buf.count) == nil { failed = true; count = 0 } else { count = cStringLength(p) }
+        }
+        if failed { throw Failure.system(Bytes("read the current directory"), Errno.current) }
+        return dir
     }
 
     static func changeDirectory(_ dir: Bytes, _ what: StaticString) throws(Failure) {

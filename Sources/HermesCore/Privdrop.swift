@@ -147,7 +147,7 @@ public enum Privdrop {
 
         // Resolve everything before changing anything.
         var envChanges = [Environment.Change]()
-        if let dir = options.envdir { envChanges = try Envdir.load(dir.nulTerminated) }
+        if let dir = options.envdir { envChanges = try Envdir.load(dir.nulTerminated) ?? [] }
         let target = try Credentials.resolve(
             spec, needEntry: options.home,
             readPasswd: { () throws(Failure) in try AccountFiles.load(AccountFiles.passwdPath) },

@@ -8,19 +8,35 @@ public enum Routing {
     public static let defaultSubcommands: StaticString =
         "acp auth backup chat claw config cron dashboard debug doctor dump gateway gui honcho hooks import insights login logout logs mcp memory model pairing plugins postinstall profile prompt-size security sessions setup skills slack status tools uninstall update version webhook whatsapp"
 
+    static func isSeparator(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x09 || c == 0x0A || c == 0x2C || c == 0x3A
+    }
+
     /// Splits a list of names at spaces, tabs, newlines, commas and colons.
     public static func parseList(_ text: Bytes) -> [Bytes] {
         var names = [Bytes]()
-        var current = Bytes()
-        for c in text {
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x2C || c == 0x3A {
-                if !current.isEmpty { names.append(current); current.removeAll() }
-            } else {
-                current.append(c)
-            }
+        var start = 0
+        while start < text.count {
+            var end = start
+            while end < text.count && !isSeparator(text[end]) { end += 1 }
+            if end > start { names.append(Array(text[start..<end])) }
+            start = end + 1
         }
-        if !current.isEmpty { names.append(current) }
         return names
+    }
+
+    /// True when `name` is one of the names in `list` (split as `parseList` does),
+    /// without building the list.
+    public static func listContains(_ list: Bytes, _ name: Bytes) -> Bool {
+        if name.isEmpty { return false }
+        var start = 0
+        while start < list.count {
+            var end = start
+            while end < list.count && !isSeparator(list[end]) { end += 1 }
+            if end - start == name.count && list.hasPrefix(name, at: start) { return true }
+            start = end + 1
+        }
+        return false
     }
 
     public enum Route: Equatable {
@@ -42,10 +58,10 @@ public enum Routing {
     /// The rules, in order: no arguments → hermes; a hermes subcommand name or anything
     /// starting with `-` → hermes ARGS; a name with `/` → run as given; an executable
     /// file on PATH → run it; otherwise → hermes ARGS.
-    public static func route(first: Bytes?, subcommands: [Bytes], locate: (Bytes) -> Bytes?) -> Route {
+    public static func route(first: Bytes?, isSubcommand: (Bytes) -> Bool, locate: (Bytes) -> Bytes?) -> Route {
         guard let first else { return .hermes(.noArguments) }
         if first.first == 0x2D { return .hermes(.leadingDash) }
-        if subcommands.contains(first) { return .hermes(.subcommand) }
+        if isSubcommand(first) { return .hermes(.subcommand) }
         if first.contains(0x2F) { return .program(.hasSlash) }
         if !first.isEmpty, let found = locate(first) { return .program(.onPath(found)) }
         return .hermes(.notOnPath)

@@ -31,12 +31,17 @@ public enum Sys {
     }
 
     /// Reads everything from `fd` until end of file. Fails with `EFBIG` past `limit` bytes.
-    /// A regular file is read straight into one buffer of its size (one read, and one
-    /// more that sees the end); anything else in growing chunks.
+    /// A regular file is read straight into one buffer one byte larger than its size: a
+    /// short read of a regular file means its end, so one read does. Anything else is
+    /// read in growing chunks until read returns 0.
     public static func readAll(_ fd: Int32, limit: Int) throws(Errno) -> Bytes {
         var st = stat()
         var chunk = 4096
-        if fstat(fd, &st) == 0 && st.st_size > 0 && Int(st.st_size) < limit { chunk = Int(st.st_size) + 1 }
+        var regular = false
+        if fstat(fd, &st) == 0 && UInt32(st.st_mode) & UInt32(S_IFMT) == UInt32(S_IFREG) {
+            regular = true
+            chunk = Swift.min(Int(st.st_size), limit) + 1
+        }
         var result = Bytes()
         while true {
             var failure: Int32 = 0
@@ -52,7 +57,32 @@ public enum Sys {
             if piece.isEmpty { return result }
             if result.isEmpty { result = piece } else { result.append(contentsOf: piece) }
             if result.count > limit { throw Errno(EFBIG) }
+            if regular && piece.count < chunk { return result }
             if chunk < 1 << 20 { chunk *= 2 }
+        }
+    }
+
+    /// The names in an open directory, "." and ".." left out, read with getdents64.
+    public static func directoryEntries(_ fd: Int32) throws(Errno) -> [Bytes] {
+        var names = [Bytes]()
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { CHermes_getdents64(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if CHermes_errno() == EINTR { continue }
+                throw Errno.current
+            }
+            if n == 0 { return names }
+            // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
+            var off = 0
+            while off < n {
+                let reclen = Int(buffer[off + 16]) | Int(buffer[off + 17]) << 8
+                var end = off + 19
+                while buffer[end] != 0 { end += 1 }
+                let name = Array(buffer[(off + 19)..<end])
+                if !(name == [0x2E] || name == [0x2E, 0x2E]) { names.append(name) }
+                off += reclen
+            }
         }
     }
 

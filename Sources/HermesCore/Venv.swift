@@ -5,15 +5,15 @@ public enum Venv {
     /// `VIRTUAL_ENV_PROMPT=...` in the script (quoted or not, no expansion in it).
     /// Scripts that compute it (uv's `$(basename ...)`) or lack it get `(<dir name>) `.
     public static func prompt(activateScript: Bytes, venvDir: Bytes) -> Bytes {
-        var lineStart = 0
         let s = activateScript
+        let key = Bytes("VIRTUAL_ENV_PROMPT=")
+        var lineStart = 0
         while lineStart < s.count {
             var lineEnd = lineStart
             while lineEnd < s.count && s[lineEnd] != 0x0A { lineEnd += 1 }
             var i = lineStart
             while i < lineEnd && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
-            let key = Bytes("VIRTUAL_ENV_PROMPT=")
-            if lineEnd - i >= key.count && Array(s[i..<(i + key.count)]) == key,
+            if i + key.count <= lineEnd && s.hasPrefix(key, at: i),
                let value = literal(Array(s[(i + key.count)..<lineEnd])) {
                 return value
             }

@@ -46,7 +46,8 @@ static inline void CHermes_set_errno(int value) { errno = value; }
 static inline char **CHermes_environ(void) { return environ; }
 
 // open and openat are variadic.
-static inline int CHermes_open(const char *path, int flags) { return open(path, flags); }
+// openat(AT_FDCWD): musl's open() adds an fcntl(F_SETFD) after every O_CLOEXEC open.
+static inline int CHermes_open(const char *path, int flags) { return openat(AT_FDCWD, path, flags); }
 static inline int CHermes_openat(int dirfd, const char *path, int flags) {
     return openat(dirfd, path, flags);
 }
@@ -65,6 +66,17 @@ static inline int CHermes_renameat2(int olddirfd, const char *oldpath, int newdi
     return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
 }
 static inline unsigned int CHermes_RENAME_EXCHANGE(void) { return 1U << 1; }
+
+// The set*id calls as plain system calls. musl wraps each in __synccall, which blocks
+// and restores every signal three times per call so that all threads change together;
+// our programs are single-threaded, so the plain system call is the same change.
+static inline int CHermes_setgroups(size_t n, const gid_t *list) { return (int)syscall(SYS_setgroups, n, list); }
+static inline int CHermes_setresgid(gid_t r, gid_t e, gid_t s) { return (int)syscall(SYS_setresgid, r, e, s); }
+static inline int CHermes_setresuid(uid_t r, uid_t e, uid_t s) { return (int)syscall(SYS_setresuid, r, e, s); }
+static inline int CHermes_setuid(uid_t u) { return (int)syscall(SYS_setuid, u); }
+
+// getdents64 has no wrapper in musl 1.2.3's headers without _LARGEFILE64_SOURCE games.
+static inline long CHermes_getdents64(int fd, void *buf, size_t n) { return syscall(SYS_getdents64, fd, buf, n); }
 
 // ioctl is variadic.
 static inline int CHermes_ioctl_tiocnotty(int fd) { return ioctl(fd, TIOCNOTTY); }
