@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: unit and end-to-end tests against the SwiftPM debug build, then the
-# end-to-end tests again against the shipped Embedded/musl binaries and against the
-# regular static fallback build. Root runs the privilege tests for real.
+# Every test: unit and end-to-end tests against the SwiftPM debug build; the end-to-end
+# tests again against the shipped Embedded/musl binaries and the regular static
+# fallback; the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
+# a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
+# for real. FUZZ_SECONDS (default 20) sets the time per fuzz target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,6 +31,18 @@ swift build -c release -Xswiftc -static-executable
 file .build/release/privdrop | grep -q 'statically linked'
 step "end-to-end tests against the static fallback"
 HERMES_BIN_DIR="$root/.build/release" swift test --skip-build --filter EndToEndTests
+
+step "AddressSanitizer: the whole suite (leak checks off: our programs exec or _exit)"
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 swift test --sanitize=address --scratch-path .build-asan
+
+step "UndefinedBehaviorSanitizer: the whole suite (C shims instrumented; Swift traps on its own)"
+# swiftc has no -sanitize=undefined on Linux; Swift code already traps on overflow and
+# bounds. The C shims get clang's UBSan, and any report aborts.
+ubsan_rt=$(ls "$(dirname "$(readlink -f "$(command -v swift)")")"/../lib/swift/clang/lib/linux/libclang_rt.ubsan_standalone-x86_64.a)
+swift test --scratch-path .build-ubsan -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=all -Xlinker "$ubsan_rt"
+
+step "fuzzing, ${FUZZ_SECONDS:-20} s per target"
+Fuzz/run.sh "${FUZZ_SECONDS:-20}"
 
 step "benchmark smoke pass (not timed)"
 Benchmarks/run.sh --quick

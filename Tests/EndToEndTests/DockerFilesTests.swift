@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// Static checks of what the image is built from: the Dockerfile and docker/.
+extension EndToEnd {
 @Suite("docker/ files and Dockerfile")
 struct DockerFilesTests {
     static let shellFiles: [String] = {
@@ -95,4 +96,5 @@ struct DockerFilesTests {
             #expect(!code.contains { $0.contains("s6-setuidgid") || $0.contains("with-contenv") }, "\(f)")
         }
     }
+}
 }

@@ -16,6 +16,7 @@ let expectedEnvironment = [
     "VIRTUAL_ENV_PROMPT=(.venv) ",
 ]
 
+extension EndToEnd {
 @Suite("hermes-init end to end", .serialized, .enabled(if: isRoot, "requires root"))
 struct HermesInitEndToEndTests {
     let fx = HermesFixture.shared
@@ -240,4 +241,5 @@ struct HermesInitEndToEndTests {
         #expect(lines.contains("hermes-init: trace: route: hermes (first argument is a hermes subcommand)"))
         #expect(lines.contains("hermes-init: trace: environment: set HOME=/opt/data"))
     }
+}
 }

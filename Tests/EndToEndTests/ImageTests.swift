@@ -37,6 +37,7 @@ func inImage(_ script: String, _ args: [String] = []) throws -> Result {
         env: ["PATH": "/usr/bin:/bin", "REPO": repoDir])
 }
 
+extension EndToEnd {
 @Suite("the image's s6 pieces, proven without Docker", .serialized, .enabled(if: isRoot, "requires root"))
 struct ImageTests {
     @Test("a rendered gateway slot runs under real s6 as hermes, restarts, stops, and logs as hermes")
@@ -185,4 +186,5 @@ struct ImageTests {
         """#)
         #expect(r.lines == ["10000", "/opt/data bar"], "\(r.err)")
     }
+}
 }

@@ -13,6 +13,7 @@ func scenario(_ name: String, init initCommand: String = #""$HI""#) throws -> Re
         env: ["PATH": "/usr/bin:/bin", "HERMES_HOME": "/opt/data", "HERMES_INIT_GRACE": "1", "SCEN": scenariosScript])
 }
 
+extension EndToEnd {
 @Suite("hermes-init as PID 1", .serialized, .enabled(if: isRoot, "requires root"))
 struct Pid1Tests {
     @Test("as PID 1 it behaves as a tini-grade init", arguments: [
@@ -88,4 +89,5 @@ struct Pid1Tests {
         // (The shell in the loop may report its sleep as "Terminated": not ours.)
         #expect(r.err.split(separator: "\n").filter { $0.contains("hermes-init") } == ["hermes-init: info: not PID 1: supervising as a child subreaper"])
     }
+}
 }

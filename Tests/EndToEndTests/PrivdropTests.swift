@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension EndToEnd {
 @Suite("privdrop end to end", .serialized)
 struct PrivdropEndToEndTests {
     @Test("drops by name to the passwd uid and gid with /etc/group groups, in place", .enabled(if: isRoot, "requires root"))
@@ -253,4 +254,5 @@ struct PrivdropEndToEndTests {
         let p = try run([privdrop, "", "/usr/bin/printf", "%s\\n", "--help"])
         #expect(p.status == 0 && p.out == "--help\n")
     }
+}
 }

@@ -6,6 +6,10 @@ import Testing
 
 let isRoot = getuid() == 0
 
+/// Every end-to-end suite is nested here and runs one test at a time: they start real
+/// processes, namespaces and supervisors, and some measure time.
+@Suite(.serialized) struct EndToEnd {}
+
 /// Where the binaries under test are: HERMES_BIN_DIR (the shipped build), else the
 /// SwiftPM build folder next to the test bundle.
 let binDir: String = {

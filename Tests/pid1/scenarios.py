@@ -163,7 +163,7 @@ def forwarding(init):
             except ProcessLookupError:  # PID 1 died of it
                 missing.append(sig)
                 break
-            if not out.until(b"got %d\n" % sig, 2):
+            if not out.until(b"got %d\n" % sig, 5):
                 missing.append(sig)
         try:
             os.kill(pid1, signal.SIGCHLD)
