@@ -190,7 +190,6 @@ public final class PreparedCredentials {
     /// Room for getgroups when verifying: one more than we installed, so a longer
     /// list than expected is seen, not truncated.
     let scratch: UnsafeMutableBufferPointer<gid_t>
-    let maxGroups: Int
 
     public enum Step: Int32 {
         case tooManyGroups = 1, setgroups, setgid, setuid, verifyIDs, verifyGroups, verifyRoot
@@ -205,7 +204,6 @@ public final class PreparedCredentials {
         _ = groups.initialize(from: sorted)
         scratch = .allocate(capacity: sorted.count + 1)
         scratch.initialize(repeating: 0)
-        maxGroups = sysconf(Int32(_SC_NGROUPS_MAX))
     }
 
     deinit {
@@ -218,8 +216,12 @@ public final class PreparedCredentials {
     /// the group list took, and that root cannot be regained. Returns the failed step
     /// and errno (0 when the check itself found the difference), or nil.
     public func install() -> (Step, Int32)? {
-        if maxGroups >= 0 && groups.count > maxGroups { return (.tooManyGroups, 0) }
-        if CHermes_setgroups(groups.count, groups.baseAddress) != 0 { return (.setgroups, CHermes_errno()) }
+        // Too many groups: the kernel says EINVAL (musl's sysconf reports 32, not the
+        // kernel's limit, so there is no check before).
+        if CHermes_setgroups(groups.count, groups.baseAddress) != 0 {
+            let e = CHermes_errno()
+            return (e == EINVAL && groups.count > 1 ? .tooManyGroups : .setgroups, e)
+        }
         if CHermes_setresgid(gid, gid, gid) != 0 { return (.setgid, CHermes_errno()) }
         if CHermes_setresuid(uid, uid, uid) != 0 { return (.setuid, CHermes_errno()) }
         var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
@@ -244,7 +246,8 @@ public final class PreparedCredentials {
             reason = Bytes("the account is in ")
             reason.add(decimal: UInt64(groups.count))
             reason.add(" groups and the kernel allows ")
-            reason.add(decimal: UInt64(maxGroups))
+            let limit = (try? Sys.readFile("/proc/sys/kernel/ngroups_max", limit: 64)).flatMap { parseID($0.filter { $0 != 0x0A }) }
+            if let limit { reason.add(decimal: limit) } else { reason.add("fewer") }
             return Failure.unable(ExitCode.systemCall, op, reason)
         case .setgroups: op = Bytes("set supplementary group list")
         case .setgid: op = Bytes("setgid "); op.add(decimal: gid)

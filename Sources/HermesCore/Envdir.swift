@@ -74,6 +74,6 @@ public enum Envdir {
         let type = UInt32(st.st_mode) & UInt32(S_IFMT)
         if type == UInt32(S_IFDIR) { throw Errno(EISDIR) }
         if type != UInt32(S_IFREG) { return nil }
-        return try Sys.readAll(fd, limit: maxValue)
+        return try Sys.readAll(fd, limit: maxValue, regularFileSize: Int(st.st_size))
     }
 }

@@ -34,13 +34,21 @@ public enum Sys {
     /// A regular file is read straight into one buffer one byte larger than its size: a
     /// short read of a regular file means its end, so one read does. Anything else is
     /// read in growing chunks until read returns 0.
-    public static func readAll(_ fd: Int32, limit: Int) throws(Errno) -> Bytes {
-        var st = stat()
+    /// `regularFileSize`: the caller already knows (from its own fstat) that `fd` is a
+    /// regular file of this size. A size of 0 proves nothing (procfs files say 0 and
+    /// return EOF to any read past the first), so those are read like a pipe, in one
+    /// generous chunk.
+    public static func readAll(_ fd: Int32, limit: Int, regularFileSize: Int? = nil) throws(Errno) -> Bytes {
+        var size = regularFileSize
+        if size == nil {
+            var st = stat()
+            if fstat(fd, &st) == 0 && UInt32(st.st_mode) & UInt32(S_IFMT) == UInt32(S_IFREG) { size = Int(st.st_size) }
+        }
         var chunk = 4096
         var regular = false
-        if fstat(fd, &st) == 0 && UInt32(st.st_mode) & UInt32(S_IFMT) == UInt32(S_IFREG) {
+        if let size, size > 0 {
             regular = true
-            chunk = Swift.min(Int(st.st_size), limit) + 1
+            chunk = Swift.min(size, limit) + 1
         }
         var result = Bytes()
         while true {
