@@ -12,10 +12,7 @@ let package = Package(
         .executable(name: "hermes-init", targets: ["HermesInit"]),
     ],
     targets: [
-        .target(
-            name: "CHermes",
-            cSettings: [.define("_GNU_SOURCE")]
-        ),
+        .target(name: "CHermes"),
         .target(
             name: "HermesCore",
             dependencies: ["CHermes"]

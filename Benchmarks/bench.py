@@ -14,7 +14,6 @@ import os
 import platform
 import re
 import shlex
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,7 +60,7 @@ class Bench:
     # -- 1. privdrop against the tools it replaces and its peers ---------------------------
 
     def helpers(self):
-        b, T = self.bin, self.T
+        b = self.bin
         return [
             ("privdrop (shipped: Embedded Swift, musl static)", [f"{b}/privdrop", "nobody"], [f"{b}/privdrop"]),
             ("privdrop (fallback: SwiftPM -static-executable)", [f"{b}/privdrop-fallback", "nobody"], [f"{b}/privdrop-fallback"]),

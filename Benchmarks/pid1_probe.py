@@ -10,45 +10,15 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Tests", "pid1"))
+from scenarios import default_signals, kill_namespace, wait_for_child  # noqa: E402  (shared with the PID-1 tests)
+
 bindir, samples, init = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-
-
-def default_signals():
-    for s in range(1, 65):
-        if s in (signal.SIGKILL, signal.SIGSTOP, 32, 33):
-            continue
-        try:
-            signal.signal(s, signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 
 def namespace(args, **kw):
     return subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--"] + init + args,
                             preexec_fn=default_signals, stdout=subprocess.PIPE, **kw)
-
-
-def pid1_of(p):
-    for _ in range(500):
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = open(f"/proc/{entry}/stat").read()
-                except OSError:
-                    continue
-                if int(stat[stat.rindex(")") + 2:].split()[1]) == p.pid:
-                    return int(entry)
-        time.sleep(0.01)
-    raise RuntimeError("no PID 1")
-
-
-def end(p, pid1):
-    try:
-        os.kill(pid1, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    p.wait()
 
 
 def cpu_ns(pid):
@@ -62,7 +32,7 @@ def switches(pid):
 
 # Hand-off latency.
 p = namespace([f"{bindir}/sigecho"])
-pid1 = pid1_of(p)
+pid1 = wait_for_child(p.pid)
 assert p.stdout.readline() == b"ready\n"
 lat = []
 for _ in range(samples + 10):
@@ -77,7 +47,7 @@ time.sleep(0.3)
 s0 = switches(pid1)
 time.sleep(3)
 idle = switches(pid1) - s0
-end(p, pid1)
+kill_namespace(p, pid1)
 
 ORPHANS = r"""
 i=0
@@ -98,10 +68,10 @@ exec sleep 1000
 
 def reap_cpu(n):
     q = namespace(["sh", "-c", ORPHANS.replace("${N}", str(n))])
-    pid = pid1_of(q)
+    pid = wait_for_child(q.pid)
     assert q.stdout.readline() == b"done\n"
     used = cpu_ns(pid)
-    end(q, pid)
+    kill_namespace(q, pid)
     return used
 
 

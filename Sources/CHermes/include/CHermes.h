@@ -4,9 +4,10 @@
 #ifndef CHERMES_H
 #define CHERMES_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
+// No _GNU_SOURCE here: system headers included with other feature macros than the
+// rest of the process's modules (Foundation's, in the tests) declare conflicting
+// structures. The few GNU declarations we use are repeated below instead. (The
+// Embedded build compiles against musl with -D_GNU_SOURCE, where nothing else is.)
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,13 +31,13 @@
 #include <time.h>
 #include <unistd.h>
 
-// Declared under _GNU_SOURCE only; repeated here so a system module built without
-// that macro cannot hide them.
+// Declared under _GNU_SOURCE only; repeated here.
 extern int setresuid(uid_t ruid, uid_t euid, uid_t suid);
 extern int setresgid(gid_t rgid, gid_t egid, gid_t sgid);
 extern int getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);
 extern int getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid);
 extern char **environ;
+extern int pipe2(int fds[2], int flags);
 
 // errno is a macro.
 static inline int CHermes_errno(void) { return errno; }
