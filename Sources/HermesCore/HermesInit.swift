@@ -139,12 +139,13 @@ public enum HermesInit {
     public static func parseGrace(_ text: Bytes) throws(Failure) -> Int {
         var whole = text[...]
         var fraction = ArraySlice<UInt8>()
-        if let dot = text.firstIndex(of: 0x2E) {
+        let dot = text.firstIndex(of: 0x2E)
+        if let dot {
             whole = text[..<dot]
             fraction = text[(dot + 1)...]
         }
         guard let seconds = parseID(whole), seconds <= 86_400, fraction.count <= 3,
-              fraction.isEmpty || parseID(fraction) != nil else {
+              dot == nil || parseID(fraction) != nil else {
             var m = Bytes("invalid grace time ")
             m.add(text)
             m.add(" (seconds, e.g. 5 or 0.5)")
