@@ -20,6 +20,9 @@ func inImage(_ script: String, _ args: [String] = []) throws -> Result {
     mount -t tmpfs -o mode=0755 none /run
     mkdir -p /run/s6/container_environment /run/service
     cp -a "$FIX/run/s6/container_environment/." /run/s6/container_environment/
+    # s6-svscan takes a moment to start, and then to start a supervisor for a new slot.
+    scan() { for _ in $(seq 200); do s6-svscanctl -a /run/service 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+    supervised() { for _ in $(seq 200); do s6-svok "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
     # The pid of a slot once its run script has exec'd into the (fake) program.
     served() {
       for _ in $(seq 200); do
@@ -46,8 +49,8 @@ struct ImageTests {
         printf 1 > /run/s6/container_environment/FAKE_HERMES_SERVE
         s6-svscan /run/service >/dev/null 2>&1 &
         /opt/hermes/bin/hermes-init --hermes-init-render-gateway coder || exit 10
-        s6-svscanctl -a /run/service
-        s6-svwait -u -t 10000 /run/service/gateway-coder || exit 11
+        scan && supervised /run/service/gateway-coder || exit 11
+        s6-svwait -u -t 10000 /run/service/gateway-coder || exit 12
         echo "up=$(s6-svstat -o up /run/service/gateway-coder)"
         pid=$(served /run/service/gateway-coder)
         grep -E '^(Uid|Gid):' /proc/$pid/status
@@ -98,9 +101,8 @@ struct ImageTests {
         s6-svscan /run/service >/dev/null 2>&1 &
         /opt/hermes/bin/hermes-init --hermes-init-render-gateway default
         /opt/hermes/bin/hermes-init --hermes-init-render-gateway parked --down
-        s6-svscanctl -a /run/service
+        scan && supervised /run/service/gateway-default && supervised /run/service/gateway-parked || exit 11
         s6-svwait -u -t 10000 /run/service/gateway-default
-        for _ in $(seq 50); do [ -p /run/service/gateway-parked/supervise/control ] && s6-svstat /run/service/gateway-parked >/dev/null 2>&1 && break; sleep 0.1; done
         echo "default=$(tr '\0' ' ' < /proc/$(served /run/service/gateway-default)/cmdline)"
         echo "parked up=$(s6-svstat -o up /run/service/gateway-parked) wantedup=$(s6-svstat -o wantedup /run/service/gateway-parked)"
         # Re-rendering over a slot replaces it in one step.
@@ -129,7 +131,8 @@ struct ImageTests {
         printf 1 > /run/s6/container_environment/FAKE_HERMES_SERVE
         cp -R "$REPO/docker/s6-overlay/s6-rc.d/dashboard" /run/service/dashboard
         s6-svscan /run/service >/dev/null 2>&1 &
-        for _ in $(seq 100); do s6-svstat /run/service/dashboard >/dev/null 2>&1 && [ "$(s6-svstat -o wantedup /run/service/dashboard)" = false ] && break; sleep 0.1; done
+        scan && supervised /run/service/dashboard || exit 11
+        for _ in $(seq 100); do [ "$(s6-svstat -o wantedup /run/service/dashboard)" = false ] && break; sleep 0.1; done
         echo "disabled up=$(s6-svstat -o up /run/service/dashboard) wantedup=$(s6-svstat -o wantedup /run/service/dashboard)"
         printf true > /run/s6/container_environment/HERMES_DASHBOARD
         printf 0.0.0.0 > /run/s6/container_environment/HERMES_DASHBOARD_HOST
