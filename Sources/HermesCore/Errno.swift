@@ -8,15 +8,9 @@ public struct Errno: Error, Equatable {
 
     public static var current: Errno { Errno(CHermes_errno()) }
 
-    public static let interrupted = Errno(EINTR)
     public static let noEntry = Errno(ENOENT)
     public static let notDirectory = Errno(ENOTDIR)
-    public static let permissionDenied = Errno(EACCES)
-    public static let noChild = Errno(ECHILD)
     public static let noProcess = Errno(ESRCH)
-    public static let wouldBlock = Errno(EAGAIN)
-    public static let invalid = Errno(EINVAL)
-    public static let notPermitted = Errno(EPERM)
 
     /// The text of `strerror`, as bytes.
     public var description: Bytes {

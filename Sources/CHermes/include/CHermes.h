@@ -79,9 +79,6 @@ static inline int CHermes_setuid(uid_t u) { return (int)syscall(SYS_setuid, u); 
 // getdents64 has no wrapper in musl 1.2.3's headers without _LARGEFILE64_SOURCE games.
 static inline long CHermes_getdents64(int fd, void *buf, size_t n) { return syscall(SYS_getdents64, fd, buf, n); }
 
-// ioctl is variadic.
-static inline int CHermes_ioctl_tiocnotty(int fd) { return ioctl(fd, TIOCNOTTY); }
-
 // The wait-status macros.
 static inline int CHermes_WIFEXITED(int status) { return WIFEXITED(status); }
 static inline int CHermes_WEXITSTATUS(int status) { return WEXITSTATUS(status); }
@@ -89,8 +86,6 @@ static inline int CHermes_WIFSIGNALED(int status) { return WIFSIGNALED(status); 
 static inline int CHermes_WTERMSIG(int status) { return WTERMSIG(status); }
 
 // Constants that are macros of an expression, not a literal.
-static inline int CHermes_SIGRTMIN(void) { return SIGRTMIN; }
-static inline int CHermes_SIGRTMAX(void) { return SIGRTMAX; }
 static inline unsigned long CHermes_AT_SECURE(void) { return AT_SECURE; }
 
 #endif
