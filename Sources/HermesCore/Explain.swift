@@ -54,7 +54,7 @@ public enum Explain {
 
     static func write(account: Bytes, plan: DropPlan, changes: [Environment.Change], noNewPrivs: Bool,
                       argv: UnsafePointer<UnsafeMutablePointer<CChar>?>) {
-        var env = Environment.current()
+        var env = Environment.current(recording: false)
         env.apply(changes)
         let program = Bytes(cString: argv[0]!)
         let resolved = Exec.locate(program, path: env.get("PATH"))

@@ -178,7 +178,7 @@ public enum Privdrop {
             let path = getenv("PATH").map { Bytes(cString: $0) }
             throw Exec.run(argv: prog, envp: CHermes_environ(), path: path)
         }
-        var env = Environment.current()
+        var env = Environment.current(recording: false)
         env.apply(envChanges)
         let envp = CStringArray(env.entries)
         throw Exec.run(argv: prog, envp: envp.pointer, path: env.get("PATH"))
