@@ -1,12 +1,15 @@
 import CHermes
 
 /// Reads an environment directory with the rules of s6-overlay's `with-contenv`, which
-/// runs `s6-envdir -Lfn`:
+/// (3.2.2.0 and later) runs `s6-envdir -Lf` on a directory where `/init` wrote every
+/// value followed by one newline:
 /// - every regular entry whose name does not start with `.` and has no `=` is a
 ///   variable; other names are skipped;
 /// - an empty file unsets the variable;
-/// - otherwise the whole file is the value, byte for byte, trailing newline included
-///   (-f verbatim, -n no chomp, -L no clamp), with NUL bytes turned into newlines;
+/// - otherwise the whole file is the value (-f: not just the first line; -L: no
+///   length clamp) less exactly one trailing newline if it ends in one (no -n), with
+///   NUL bytes then turned into newlines: `bar\n` is `bar`, `\n` is set and empty,
+///   `x\n\n` is `x\n`, `x` (no newline) is `x`;
 /// - symlinks are followed; anything that cannot be read (a subdirectory, an
 ///   unreadable file, a value over `maxValue` bytes) is an error, so a half-loaded
 ///   environment never reaches the program.
@@ -24,6 +27,7 @@ public enum Envdir {
     public static func change(name: Bytes, contents: Bytes) -> Environment.Change {
         if contents.isEmpty { return .unset(name) }
         var value = contents
+        if value.last == 0x0A { value.removeLast() }
         for i in value.indices where value[i] == 0 { value[i] = 0x0A }
         return .set(name, value)
     }

@@ -19,10 +19,11 @@ public enum Privdrop {
     non-root caller is refused (exit 111).
 
     OPTIONS
-      --envdir DIR      first load DIR as s6-overlay's with-contenv does: one variable
-                        per file, the whole file verbatim as the value, NUL bytes as
-                        newlines; an empty file unsets; names starting with '.' or
-                        containing '=' are skipped
+      --envdir DIR      first load DIR as s6-overlay's with-contenv (s6-envdir -Lf)
+                        does: one variable per file, the whole file as the value less
+                        one trailing newline, then NUL bytes as newlines; an empty
+                        file unsets, a file holding only a newline sets an empty
+                        value; names starting with '.' or containing '=' are skipped
       --home            set HOME, USER and LOGNAME from the passwd entry
       --no-new-privs    set no_new_privs before the exec
       --explain         print what would be done as key=value lines on stdout, exit 0

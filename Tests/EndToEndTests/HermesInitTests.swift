@@ -5,6 +5,7 @@ import Testing
 /// environment (PATH only) and the fixture's container environment.
 let expectedEnvironment = [
     "AGENT_BROWSER_EXECUTABLE_PATH=/usr/bin/chromium",
+    "EMPTY=",
     "FOO=bar",
     "HERMES_HOME=/opt/data",
     "HOME=/opt/data",
@@ -46,13 +47,13 @@ struct HermesInitEndToEndTests {
         #expect(noDir.out == "unset /opt/data\n")
         let guarded = try fx.sh(#"exec env -i PATH=/usr/bin:/bin HERMES_MAIN_WRAPPER_ENV_READY=1 "$HI" /bin/sh -c 'echo "${FOO-unset} ${HERMES_MAIN_WRAPPER_ENV_READY-gone}"'"#)
         #expect(guarded.out == "unset gone\n")
-        let loaded = try fx.sh(#"exec "$HI" /bin/sh -c 'echo "${HERMES_MAIN_WRAPPER_ENV_READY-gone} ${EMPTY-unset}"'"#)
-        #expect(loaded.out == "gone unset\n", "empty envdir files unset")
+        let loaded = try fx.sh(#"exec "$HI" /bin/sh -c 'echo "${HERMES_MAIN_WRAPPER_ENV_READY-gone} [${EMPTY-unset}] ${GONE-unset}"'"#)
+        #expect(loaded.out == "gone [] unset\n", "a file holding one newline is set and empty; an empty file unsets")
     }
 
     @Test("R2: values written into the envdir just before the start are seen")
     func lateEnvdirWrite() throws {
-        let r = try fx.sh(#"printf '/late/chrome' > /run/s6/container_environment/LATE; exec "$HI" /bin/sh -c 'echo "$LATE"'; "#)
+        let r = try fx.sh(#"printf '/late/chrome\n' > /run/s6/container_environment/LATE; exec "$HI" /bin/sh -c 'echo "$LATE"'; "#)
         #expect(r.out == "/late/chrome\n")
         _ = try? FileManager.default.removeItem(atPath: fx.root.path + "/run/s6/container_environment/LATE")
     }
@@ -110,7 +111,8 @@ struct HermesInitEndToEndTests {
         #expect(try fx.sh(#"exec "$HI" /bin/pwd"#).out == "/opt/hermes\n")
         #expect(try fx.sh(#"cd /tmp && exec "$HI" /bin/pwd"#).out == "/tmp\n")
         // Under /init, HERMES_ORIG_CWD comes from the container environment.
-        #expect(try fx.sh(#"printf /opt > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/opt\n")
+        #expect(try fx.sh(#"printf '/opt\n' > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/opt\n")
+        #expect(try fx.sh(#"printf '\n' > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/tmp\n")
         #expect(try fx.sh(#": > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/tmp\n")
         try? FileManager.default.removeItem(atPath: fx.root.path + "/run/s6/container_environment/HERMES_ORIG_CWD")
         // Without /init the environment is whole: HERMES_ORIG_CWD (even empty) as given.

@@ -215,23 +215,51 @@ struct PrivdropEndToEndTests {
     func envdir() throws {
         let root = try FixtureRoot()
         let d = try TempDir()
-        try d.write("env/PLAIN", "value")
-        try d.write("env/NEWLINE", "line1\nline2\n")
-        try d.write("env/NULS", Data([0x61, 0x00, 0x62]))
+        // As s6-overlay 3.2.2.0+ writes them: each value followed by one newline.
+        try d.write("env/PLAIN", "value\n")
+        try d.write("env/NEWLINE", "line1\nline2\n\n")
+        try d.write("env/NULS", Data([0x61, 0x00, 0x62, 0x0A]))
         try d.write("env/EMPTY", "")
-        try d.write("env/.hidden", "no")
-        try d.write("env/SPACES", "  x  ")
-        try d.write("env/BYTES", Data([0xFF, 0xFE]))
+        try d.write("env/SETEMPTY", "\n")
+        try d.write("env/.hidden", "no\n")
+        try d.write("env/SPACES", "  x  \n")
+        try d.write("env/BYTES", Data([0xFF, 0xFE, 0x0A]))
         let r = try root.sh(#"""
-        exec env -i EMPTY=was-set KEEP=1 PLAIN=old PATH=/usr/bin:/bin "$PRIVDROP" --envdir "$1" hermes /bin/sh -c '
+        exec env -i EMPTY=was-set SETEMPTY=old KEEP=1 PLAIN=old PATH=/usr/bin:/bin "$PRIVDROP" --envdir "$1" hermes /bin/sh -c '
           for v in PLAIN NEWLINE NULS SPACES BYTES KEEP; do printf "%s=%s|" "$v" "$(eval printf %s \"\$$v\" | od -An -c | tr -s " ")"; done
-          printf "EMPTY=%s" "${EMPTY-unset}"'
+          printf "EMPTY=%s|SETEMPTY=[%s]" "${EMPTY-unset}" "${SETEMPTY-unset}"'
         """#, [d.path + "/env"])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out == #"PLAIN= v a l u e|NEWLINE= l i n e 1 \n l i n e 2 \n|NULS= a \n b|SPACES= x |BYTES= 377 376|KEEP= 1|EMPTY=unset"#)
+        #expect(r.out == #"PLAIN= v a l u e|NEWLINE= l i n e 1 \n l i n e 2 \n|NULS= a \n b|SPACES= x |BYTES= 377 376|KEEP= 1|EMPTY=unset|SETEMPTY=[]"#)
         let missing = try root.sh(#"exec "$PRIVDROP" --envdir /nonexistent hermes /bin/echo should_not_run"#)
         #expect(missing.status == 111)
         #expect(missing.err == "privdrop: fatal: unable to read environment directory /nonexistent: No such file or directory\n")
+    }
+
+    @Test("--envdir gives exactly what the real s6-overlay's with-contenv (s6-envdir -Lf) gives", arguments: s6OverlayVersions)
+    func envdirAsWithContenv(version: String) throws {
+        let s6 = try s6OverlayRoot(version)
+        // The flags come from the release's own with-contenv, not from a description of it.
+        let withContenv = try String(contentsOfFile: s6 + "/package/admin/s6-overlay/command/with-contenv", encoding: .utf8)
+        #expect(withContenv.contains("s6-envdir -Lf -- /run/s6/container_environment"))
+        let d = try TempDir()
+        let files: [(String, [UInt8])] = [
+            ("PLAIN", Array("bar\n".utf8)), ("NOLF", Array("bar".utf8)), ("ONLYLF", [0x0A]), ("EMPTY", []),
+            ("TWOLF", Array("x\n\n".utf8)), ("CRLF", Array("x\r\n".utf8)), ("MULTI", Array("a\nb\n".utf8)),
+            ("NULLF", [0x61, 0x00, 0x0A]), ("LFNUL", [0x61, 0x0A, 0x00]), ("TRAIL", Array("x \t\n".utf8)),
+            ("BYTES", [0xC3, 0xA9, 0xFF, 0x01, 0x0A]), ("LEAD", Array("\n\nx\n".utf8)), (".hidden", Array("no\n".utf8)),
+            ("A=B", Array("no\n".utf8)),
+        ]
+        for (name, bytes) in files { try d.write("env/" + name, Data(bytes)) }
+        func environment(_ argv: [String]) throws -> [Data] {
+            let r = try run(["/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "EMPTY=was-set", "ONLYLF=old"] + argv + ["/usr/bin/env", "-0"])
+            #expect(r.status == 0, "\(argv[0]): \(r.err)")
+            return r.stdout.split(separator: 0, omittingEmptySubsequences: true).map { Data($0) }.sorted { $0.lexicographicallyPrecedes($1) }
+        }
+        let reference = try environment([s6 + "/command/s6-envdir", "-Lf", "--", d.path + "/env"])
+        let ours = try environment([privdrop, "--envdir", d.path + "/env", ""])
+        #expect(reference.contains(Data("PLAIN=bar".utf8)) && reference.contains(Data("ONLYLF=".utf8)), "the reference loaded the directory")
+        #expect(ours == reference, "\(ours.map { String(decoding: $0, as: UTF8.self) }) vs \(reference.map { String(decoding: $0, as: UTF8.self) })")
     }
 
     @Test("--explain prints the plan and runs nothing", .enabled(if: isRoot, "requires root"))

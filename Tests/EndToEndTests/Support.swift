@@ -166,3 +166,25 @@ func statusFields(_ text: String) -> [String: String] {
 
 /// A shell snippet for the exec'd program: prints its pid and its credentials.
 let probe = #"echo "pid: $$"; grep -E '^(Uid|Gid|Groups|NoNewPrivs|CapEff|CapPrm):' /proc/$$/status"#
+
+/// The real s6-overlay releases the image is proven against (../shared/s6-overlay, or
+/// S6_OVERLAY_DIST), each installed once per test process into a temp root by
+/// scripts/s6-overlay.sh, as the published Dockerfile installs them.
+let s6OverlayVersions = ["3.2.3.0", "3.2.3.2"]
+
+func s6OverlayRoot(_ version: String) throws -> String {
+    S6OverlayRoots.lock.lock()
+    defer { S6OverlayRoots.lock.unlock() }
+    if let root = S6OverlayRoots.made[version] { return root }
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("hermes-s6-\(version)-\(UUID().uuidString)").path
+    let r = try run(["/bin/sh", repoDir + "/scripts/s6-overlay.sh", version, root])
+    guard r.status == 0 else { throw HermesFixture.FixtureError(message: "s6-overlay.sh \(version): \(r.err)") }
+    TempDir.removeAtExit(root)
+    S6OverlayRoots.made[version] = root
+    return root
+}
+
+enum S6OverlayRoots {
+    static let lock = NSLock()
+    nonisolated(unsafe) static var made: [String: String] = [:]
+}
