@@ -3,9 +3,13 @@
 # with-contenv and s6-setuidgid. Build: docker build -t hermes-agent:native .
 #   --build-arg HERMES_BASE_IMAGE=...   the published image to start from
 #   --build-arg SWIFT_IMAGE=...         an official Swift 6.x image (Debian bookworm)
+#   --build-arg BINARIES=prebuilt       take dist/privdrop and dist/hermes-init (made by
+#                                       scripts/build-embedded.sh) instead of compiling
+#                                       them here; for machines without the Swift image
 
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG HERMES_BASE_IMAGE=nousresearch/hermes-agent:latest
+ARG BINARIES=build
 
 FROM ${SWIFT_IMAGE} AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
@@ -21,17 +25,25 @@ RUN scripts/build-embedded.sh /out \
     && file /out/privdrop /out/hermes-init \
     && [ "$(file /out/privdrop /out/hermes-init | grep -c 'statically linked')" = 2 ]
 
+FROM scratch AS prebuilt
+COPY dist/privdrop dist/hermes-init /out/
+
+# hadolint ignore=DL3006
+FROM ${BINARIES} AS binaries
+
 # The base image runs as root (USER root): /init needs it, and hermes-init drops to
 # hermes itself, so no USER line here.
 FROM ${HERMES_BASE_IMAGE}
-COPY --from=build --chmod=0755 /out/hermes-init /out/privdrop /opt/hermes/bin/
+COPY --from=binaries --chmod=0755 /out/hermes-init /out/privdrop /opt/hermes/bin/
 # docker exec shim: `docker exec C hermes ...` drops to hermes through privdrop.
 COPY --chmod=0755 docker/bin/hermes /opt/hermes/bin/hermes
-# Static s6-rc services; the user bundle is declared in user-bundles.d (the older
-# s6-rc.d/user/contents.d registration hangs boot under --user, so it is removed).
-COPY docker/s6-overlay/ /etc/s6-overlay/
+# Static s6-rc services, registered in the user bundle the base image's s6-overlay
+# reads (decided from its version: register-services.sh).
+COPY docker/s6-overlay/s6-rc.d/ /etc/s6-overlay/s6-rc.d/
 COPY --chmod=0755 docker/cont-init.d/02-reconcile-profiles /etc/cont-init.d/02-reconcile-profiles
-RUN rm -f /etc/s6-overlay/s6-rc.d/user/contents.d/main-hermes /etc/s6-overlay/s6-rc.d/user/contents.d/dashboard \
+COPY --chmod=0755 docker/register-services.sh /tmp/register-services.sh
+RUN /tmp/register-services.sh main-hermes dashboard \
+    && rm /tmp/register-services.sh \
     && chmod 0755 /etc/s6-overlay/s6-rc.d/main-hermes/run /etc/s6-overlay/s6-rc.d/dashboard/run \
        /etc/s6-overlay/s6-rc.d/dashboard/finish \
     && mkdir -p /opt/hermes/docker \

@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(
   musl-tools musl-dev file util-linux procps python3 python3-venv
   s6 shellcheck hyperfine strace valgrind time
-  tini dumb-init catatonit gosu runit
+  tini dumb-init catatonit gosu runit xz-utils
+  podman runc mmdebstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins netavark aardvark-dns
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: unit and end-to-end tests against the SwiftPM debug build; the end-to-end
 # tests again against the shipped Embedded/musl binaries and the regular static
-# fallback; the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
+# fallback; the engine tests (the image built and run in podman under the real s6-overlay
+# /init); the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
 # a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
 # for real. FUZZ_SECONDS (default 20) sets the time per fuzz target.
 set -euo pipefail
@@ -31,6 +32,9 @@ swift build -c release -Xswiftc -static-executable
 file .build/release/privdrop | grep -q 'statically linked'
 step "end-to-end tests against the static fallback"
 HERMES_BIN_DIR="$root/.build/release" swift test --skip-build --filter EndToEndTests
+
+step "engine tests: the images under s6-overlay's own /init in podman (Tests/engine)"
+scripts/test-engine.sh
 
 step "AddressSanitizer: the whole suite (leak checks off: our programs exec or _exit)"
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 swift test --sanitize=address --scratch-path .build-asan

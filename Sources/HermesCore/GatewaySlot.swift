@@ -138,6 +138,33 @@ public enum GatewaySlot {
     }
 }
 
+extension GatewaySlot {
+    /// Makes s6-svscan supervise new slots now, as `s6-svscanctl -a SCANDIR` does: one
+    /// `a` written into `SCANDIR/.s6-svscan/control`, the FIFO s6-svscan reads its
+    /// commands from (s6-overlay runs s6-svscan without periodic scans). Opened without
+    /// blocking, so a scan directory that no s6-svscan reads is an error, not a hang.
+    public static func register(scandir: Bytes) throws(Failure) {
+        var control = scandir
+        control.add("/.s6-svscan/control")
+        var op = Bytes("register with s6-svscan: write ")
+        op.add(control)
+        let fd = FileTree.cPath(control) { CHermes_open($0, O_WRONLY | O_NONBLOCK | O_CLOEXEC) }
+        if fd < 0 {
+            if CHermes_errno() == ENXIO { throw Failure.unable(ExitCode.systemCall, op, Bytes("no s6-svscan is reading it")) }
+            throw Failure.system(op, Errno.current)
+        }
+        defer { Sys.close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw Failure.system(op, Errno.current) }
+        if UInt32(st.st_mode) & UInt32(S_IFMT) != UInt32(S_IFIFO) {
+            throw Failure.unable(ExitCode.systemCall, op, Bytes("not a FIFO"))
+        }
+        let command: [UInt8] = [0x61]
+        let n = command.withUnsafeBytes { CHermes.write(fd, $0.baseAddress!, 1) }
+        if n != 1 { throw Failure.system(op, Errno.current) }
+    }
+}
+
 /// The few file operations the renderer needs, each failing with the path named.
 enum FileTree {
     static func cPath<R>(_ path: Bytes, _ body: (UnsafePointer<CChar>) -> R) -> R {

@@ -29,15 +29,18 @@ public enum HermesInit {
 
     and, alone, as a tool for the Python service manager:
 
-      --hermes-init-render-gateway PROFILE [--down] [--scandir DIR]
+      --hermes-init-render-gateway PROFILE [--down] [--register] [--scandir DIR]
           write the s6 service directory gateway-PROFILE into DIR (default
           $S6_PROFILE_GATEWAY_SCANDIR or /run/service), built next to it and renamed
-          into place; PROFILE must match ^[a-z0-9][a-z0-9_-]*$ (exit 100 otherwise)
+          into place; PROFILE must match ^[a-z0-9][a-z0-9_-]*$ (exit 100 otherwise).
+          --down: registered but not started; --register: then have s6-svscan scan
+          DIR now, as s6-svscanctl -a DIR does (exit 111 if no s6-svscan runs there)
 
     What it does, in order:
       1. started by s6-overlay's /init with a scrubbed environment (HERMES_HOME empty and
          /run/s6/container_environment present, S6_KEEP_ENV not set): keep PATH, load
-         that directory as with-contenv does
+         that directory as with-contenv (s6-envdir -Lf) does: a file is one variable,
+         its value the file less one trailing newline; an empty file unsets
       2. started as a uid other than root or hermes's: refuse (exit 1), tell the user to
          pass HERMES_UID/HERMES_GID (or PUID/PGID) instead of --user
       3. HOME=/opt/data; HERMES_HOME defaults to HOME; enter /opt/data, activate the venv
@@ -346,11 +349,14 @@ public enum HermesInit {
     static func renderGateway(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) {
         var profile: Bytes? = nil
         var down = false
+        var register = false
         var scandir: Bytes? = nil
         var i = 2
         while i < Int(argc), let a = argv[i] {
             if cStringEquals(a, "--down") {
                 down = true
+            } else if cStringEquals(a, "--register") {
+                register = true
             } else if cStringEquals(a, "--scandir") {
                 i += 1
                 guard i < Int(argc), let d = argv[i], d[0] != 0 else { throw usage(Bytes("--scandir needs a directory")) }
@@ -360,7 +366,7 @@ public enum HermesInit {
             } else {
                 var m = Bytes("unexpected argument ")
                 m.add(cString: a)
-                m.add(" (usage: --hermes-init-render-gateway PROFILE [--down] [--scandir DIR])")
+                m.add(" (usage: --hermes-init-render-gateway PROFILE [--down] [--register] [--scandir DIR])")
                 throw usage(m)
             }
             i += 1
@@ -383,6 +389,7 @@ public enum HermesInit {
             owner = (hermes.uid, hermes.gid)
         }
         try GatewaySlot.install(profile: profile, down: down, scandir: dir, owner: owner)
+        if register { try GatewaySlot.register(scandir: dir) }
     }
 
     /// Why the container environment is not loaded, or nil when it must be.

@@ -7,12 +7,13 @@ extension EndToEnd {
 struct DockerFilesTests {
     static let shellFiles: [String] = {
         var files = [String]()
-        for dir in ["docker", "scripts", "Tests/fixture", ".ci"] {
+        for dir in ["docker", "scripts", "Tests/fixture", "Tests/engine", ".ci"] {
             let base = repoDir + "/" + dir
             guard let e = FileManager.default.enumerator(atPath: base) else { continue }
             for case let rel as String in e {
                 let path = base + "/" + rel
-                guard let head = FileManager.default.contents(atPath: path)?.prefix(2), head == Data("#!".utf8) else { continue }
+                guard let data = FileManager.default.contents(atPath: path), data.starts(with: Data("#!".utf8)),
+                      !String(decoding: data.prefix(80), as: UTF8.self).split(separator: "\n")[0].contains("python") else { continue }
                 files.append(path)
             }
         }
@@ -73,19 +74,65 @@ struct DockerFilesTests {
         }
     }
 
-    @Test("every user-bundle entry is a longrun service that depends on base")
+    @Test("the Dockerfile registers main-hermes and dashboard, each a longrun service that depends on base")
     func services() throws {
-        let bundle = repoDir + "/docker/s6-overlay/user-bundles.d/user/contents.d"
-        let names = try FileManager.default.contentsOfDirectory(atPath: bundle).sorted()
-        #expect(names == ["dashboard", "main-hermes"])
-        for n in names {
+        let text = try String(contentsOfFile: repoDir + "/Dockerfile", encoding: .utf8)
+        #expect(text.contains("RUN /tmp/register-services.sh main-hermes dashboard"))
+        let defined = try FileManager.default.contentsOfDirectory(atPath: repoDir + "/docker/s6-overlay/s6-rc.d").sorted()
+        #expect(defined == ["dashboard", "main-hermes"], "no bundle of our own: register-services.sh picks where it goes")
+        for n in defined {
             let dir = repoDir + "/docker/s6-overlay/s6-rc.d/" + n
             #expect(try String(contentsOfFile: dir + "/type", encoding: .utf8) == "longrun\n")
             #expect(FileManager.default.fileExists(atPath: dir + "/dependencies.d/base"))
             #expect(FileManager.default.isExecutableFile(atPath: dir + "/run"))
         }
-        #expect(!FileManager.default.fileExists(atPath: repoDir + "/docker/s6-overlay/s6-rc.d/user"),
-                "the old user bundle location is not used")
+    }
+
+    /// register-services.sh on image roots made from the real release tarballs, laid out
+    /// as the published image is (its s6-rc.d/user bundle listing main-hermes and an
+    /// entry of the base image's own). The engine tests then boot both versions.
+    @Test("register-services.sh: the user bundle where the installed s6-overlay reads it", arguments: s6OverlayVersions)
+    func registration(version: String) throws {
+        let d = try TempDir()
+        let r = try sh(#"""
+        set -e
+        cp -a "$1/." "$2/"
+        e=$2/etc/s6-overlay
+        mkdir -p "$e/s6-rc.d/user/contents.d" "$e/s6-rc.d/main-hermes" "$e/s6-rc.d/dashboard" "$e/s6-rc.d/theirs"
+        echo bundle > "$e/s6-rc.d/user/type"
+        : > "$e/s6-rc.d/user/contents.d/main-hermes"
+        : > "$e/s6-rc.d/user/contents.d/theirs"
+        ROOT=$2 "$3/docker/register-services.sh" main-hermes dashboard
+        cd "$e" && find . -path '*contents.d/*' | sort
+        """#, [try s6OverlayRoot(version), d.path, repoDir])
+        #expect(r.status == 0, "\(r.err)")
+        if version == "3.2.3.0" {
+            #expect(r.lines == [
+                "register-services: s6-overlay 3.2.3.0: main-hermes dashboard in /etc/s6-overlay/s6-rc.d/user/contents.d",
+                "./s6-rc.d/user/contents.d/dashboard", "./s6-rc.d/user/contents.d/main-hermes", "./s6-rc.d/user/contents.d/theirs",
+            ])
+        } else {
+            #expect(r.lines == [
+                "register-services: s6-overlay \(version): main-hermes dashboard in /etc/s6-overlay/user-bundles.d/user/contents.d",
+                "./user-bundles.d/user/contents.d/dashboard", "./user-bundles.d/user/contents.d/main-hermes",
+                "./user-bundles.d/user/contents.d/theirs",
+            ])
+            #expect(!FileManager.default.fileExists(atPath: d.path + "/etc/s6-overlay/s6-rc.d/user"), "s6-rc.d/user is gone")
+        }
+    }
+
+    @Test("register-services.sh: no s6-overlay link, or a target it cannot read, fails and changes nothing",
+          arguments: ["", "s6-overlay-3.2.x", "s6-overlay-", "elsewhere"])
+    func registrationUnknown(target: String) throws {
+        let d = try TempDir()
+        let r = try sh(#"""
+        mkdir -p "$1/etc/s6-overlay/s6-rc.d/main-hermes" "$1/package/admin"
+        [ -z "$2" ] || ln -s "$2" "$1/package/admin/s6-overlay"
+        ROOT=$1 "$3/docker/register-services.sh" main-hermes; echo "rc=$?"
+        find "$1/etc" | wc -l
+        """#, [d.path, target, repoDir])
+        #expect(r.lines == ["rc=1", "4"], "\(r.err)")
+        #expect(r.err.hasPrefix("register-services: fatal: cannot tell the s6-overlay version"))
     }
 
     @Test("no service script uses with-contenv or s6-setuidgid any more")

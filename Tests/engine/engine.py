@@ -1,0 +1,155 @@
+"""Running containers for the engine tests: podman (or HERMES_ENGINE=docker) with the
+settings of engine.sh, and the REPORT lines of the stand-in CLI (standin/report.py)."""
+import json
+import os
+import subprocess
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+ENGINE = os.environ.get("HERMES_ENGINE", "podman")
+if ENGINE == "podman":
+    os.environ.setdefault("CONTAINERS_CONF", os.path.join(HERE, "containers.conf"))
+VERSIONS = os.environ.get("S6_VERSIONS", "3.2.3.0 3.2.3.2").split()
+# s6 waits for services to stop; 0 keeps each container's shutdown at about a second.
+FAST = ["-e", "S6_KILL_GRACETIME=0"]
+
+
+def image(kind, version):
+    return "localhost/hermes-test/%s:%s" % (kind, version)
+
+
+class Run:
+    def __init__(self, rc, out, err, seconds):
+        self.rc, self.out, self.err, self.seconds = rc, out, err, seconds
+
+    @property
+    def reports(self):
+        return [json.loads(l[7:]) for l in self.out.decode("utf-8", "replace").splitlines() if l.startswith("REPORT ")]
+
+    @property
+    def report(self):
+        r = self.reports
+        return r[-1] if r else None
+
+    @property
+    def stderr(self):
+        return self.err.decode("utf-8", "replace")
+
+    @property
+    def stdout(self):
+        return self.out.decode("utf-8", "replace")
+
+
+def engine(*args, timeout=120, stdin=None, check=False):
+    p = subprocess.run([ENGINE] + list(args), input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s %s: rc %d: %s" % (ENGINE, " ".join(args), p.returncode, p.stderr.decode(errors="replace")))
+    return p
+
+
+def run(img, args=(), opts=(), timeout=90, stdin=b""):
+    """`run --rm` of IMG with ARGS as the command; a run that outlives TIMEOUT is killed
+    and gives rc None."""
+    name = "hermes-test-" + uuid.uuid4().hex[:12]
+    argv = [ENGINE, "run", "--rm", "--name", name, "--network=none", "-i"] + FAST + list(opts) + [img] + list(args)
+    start = time.monotonic()
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = p.communicate(stdin, timeout=timeout)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        engine("rm", "-f", "-t", "0", name)
+        out, err = p.communicate()
+        rc = None
+    return Run(rc, out, err, time.monotonic() - start)
+
+
+class Container:
+    """A detached container, removed on exit from the with-block."""
+
+    def __init__(self, img, args=(), opts=()):
+        self.name = "hermes-test-" + uuid.uuid4().hex[:12]
+        engine("run", "-d", "--name", self.name, "--network=none", *FAST, *opts, img, *args, check=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        engine("rm", "-f", "-t", "0", self.name)
+
+    def exec(self, *args, user=None, timeout=60):
+        opts = ["--user", user] if user else []
+        return engine("exec", *opts, self.name, *args, timeout=timeout)
+
+    def sh(self, script, timeout=60):
+        return self.exec("/bin/sh", "-c", script, timeout=timeout)
+
+    def wait(self, script, timeout=30.0):
+        """Polls a shell condition inside the container until it holds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.sh(script).returncode == 0:
+                return True
+            time.sleep(0.2)
+        return False
+
+    def process(self, pid):
+        """Ids, environment (exact bytes as latin-1) and argv of a process in the container."""
+        code = ("import json,sys;p='/proc/%s/';"
+                "st=dict(l.split(':',1) for l in open(p+'status'));"
+                "env=dict(e.split(b'=',1) for e in open(p+'environ','rb').read().split(b'\\0') if b'=' in e);"
+                "print(json.dumps({'uid':int(st['Uid'].split()[0]),'gid':int(st['Gid'].split()[0]),"
+                "'groups':sorted(int(g) for g in st['Groups'].split()),'cwd':__import__('os').readlink(p+'cwd'),"
+                "'argv':[a.decode('latin-1') for a in open(p+'cmdline','rb').read().split(b'\\0')[:-1]],"
+                "'env':{k.decode('latin-1'):v.decode('latin-1') for k,v in env.items()}}))") % pid
+        # Only the process's own uid may read its environ (podman gives root no
+        # CAP_SYS_PTRACE), so the probe runs as that uid.
+        status = self.exec("cat", "/proc/%s/status" % pid)
+        uid = [l.split()[1] for l in status.stdout.decode().splitlines() if l.startswith("Uid:")]
+        if not uid:
+            return None
+        p = self.exec("/usr/bin/python3", "-c", code, user=uid[0])
+        if p.returncode != 0:
+            print("process %s: %s" % (pid, p.stderr.decode(errors="replace").strip()[-300:]))
+            return None
+        return json.loads(p.stdout)
+
+    def contenv(self):
+        """The environment s6-overlay's own with-contenv gives a program in this container."""
+        # `exec` gets the image's PATH, without /command, where with-contenv's execline
+        # programs are (only s6-overlay-symlinks-noarch is installed).
+        p = self.exec("/usr/bin/env", "PATH=/command:/usr/bin:/bin", "/command/with-contenv", "/usr/bin/python3", "-c",
+                      "import os,json;print(json.dumps({k.decode('latin-1'):v.decode('latin-1') for k,v in os.environb.items()}))")
+        return json.loads(p.stdout)
+
+    def service_pid(self, slot, argv_has, timeout=30.0):
+        """The pid of a supervised slot once it runs a program whose argv contains ARGV_HAS."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            p = self.exec("/command/s6-svstat", "-o", "up,pid", slot)
+            fields = p.stdout.decode().split()
+            if p.returncode == 0 and fields[:1] == ["true"]:
+                info = self.process(fields[1])
+                if info and argv_has in " ".join(info["argv"]):
+                    return int(fields[1])
+            time.sleep(0.2)
+        return None
+
+
+class Checks:
+    """Named checks with results, printed as a table and counted."""
+
+    def __init__(self):
+        self.rows = []
+
+    def check(self, name, version, ok, detail=""):
+        self.rows.append((name, version, bool(ok), detail))
+        print("%-4s %-8s %s%s" % ("ok" if ok else "FAIL", version, name, "" if ok else ": " + detail), flush=True)
+        return ok
+
+    def summary(self):
+        failed = sum(1 for r in self.rows if not r[2])
+        return len(self.rows) - failed, failed

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the engine-test images with podman (or HERMES_ENGINE=docker):
+#   localhost/hermes-test/debian:bookworm   Debian minbase + python3-venv (mmdebstrap), once
+#   localhost/hermes-test/before:VERSION    the published s6-era image's stand-in with the
+#                                           shell glue (standin/), real s6-overlay VERSION
+#   localhost/hermes-test/ours:VERSION      this repository's Dockerfile FROM the stand-in,
+#                                           with the shipped binaries from dist/
+# for each VERSION in S6_VERSIONS (default 3.2.3.0 3.2.3.2).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=/dev/null
+. "$here/engine.sh"
+
+if ! $ENGINE image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  echo "images: making $BASE_IMAGE with mmdebstrap" >&2
+  mmdebstrap --quiet --variant=minbase --include=python3-minimal,python3-venv,procps bookworm - \
+    | $ENGINE import - "$BASE_IMAGE" >/dev/null
+fi
+if [ ! -x "$repo/dist/hermes-init" ] || [ ! -x "$repo/dist/privdrop" ]; then
+  "$repo/scripts/build-embedded.sh" "$repo/dist"
+fi
+arch=$(uname -m)
+for v in $S6_VERSIONS; do
+  ctx=$(mktemp -d)
+  trap 'rm -rf "$ctx"' EXIT
+  cp -a "$here/standin/." "$ctx/"
+  dist=${S6_OVERLAY_DIST:-$repo/../shared/s6-overlay}/$v
+  (cd "$dist" && grep -E " (s6-overlay-noarch|s6-overlay-$arch|s6-overlay-symlinks-noarch)\.tar\.xz\$" SHA256SUMS | sha256sum -c --quiet -)
+  cp "$dist/s6-overlay-noarch.tar.xz" "$dist/s6-overlay-symlinks-noarch.tar.xz" "$ctx/"
+  cp "$dist/s6-overlay-$arch.tar.xz" "$ctx/s6-overlay-arch.tar.xz"
+  echo "images: $(before_image "$v")" >&2
+  $ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" -t "$(before_image "$v")" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  trap - EXIT
+  echo "images: $(ours_image "$v")" >&2
+  $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
+    --build-arg BINARIES=prebuilt -t "$(ours_image "$v")" "$repo" >/dev/null
+done
