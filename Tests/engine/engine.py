@@ -125,13 +125,14 @@ class Container:
                       "import os,json;print(json.dumps({k.decode('latin-1'):v.decode('latin-1') for k,v in os.environb.items()}))")
         return json.loads(p.stdout)
 
-    def service_pid(self, slot, argv_has, timeout=30.0):
-        """The pid of a supervised slot once it runs a program whose argv contains ARGV_HAS."""
+    def service_pid(self, slot, argv_has, timeout=30.0, other_than=None):
+        """The pid of a supervised slot once it runs a program whose argv contains ARGV_HAS
+        (and that is not OTHER_THAN)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             p = self.exec("/command/s6-svstat", "-o", "up,pid", slot)
             fields = p.stdout.decode().split()
-            if p.returncode == 0 and fields[:1] == ["true"]:
+            if p.returncode == 0 and fields[:1] == ["true"] and fields[1] != str(other_than):
                 info = self.process(fields[1])
                 if info and argv_has in " ".join(info["argv"]):
                     return int(fields[1])

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """The engine tests: the images of images.sh run in podman (or HERMES_ENGINE=docker).
 
-    run.py [SUITE...]      suites: boot, diff (default: all)
+    run.py [SUITE...]      suites: boot, diff, behaviour (default: all)
 
 Prints one line per check, then `N passed, N failed`; exits 1 if any check failed."""
 import sys
 
 import os
 
+import test_behaviour
 import test_boot
 import test_diff
 from engine import VERSIONS, Checks
@@ -17,15 +18,21 @@ DIFF_TABLE = []
 SUITES = {
     "boot": lambda checks: [test_boot.boot_checks(checks, v, kind) for v in VERSIONS for kind in ("ours", "before")],
     "diff": lambda checks: [test_diff.diff_checks(checks, v, DIFF_TABLE) for v in VERSIONS],
+    "behaviour": lambda checks: [test_behaviour.behaviour_checks(checks, v, BEHAVIOUR_TABLE) for v in VERSIONS],
 }
+BEHAVIOUR_TABLE = []
 
 
-def write_diff_table(path):
-    """The differential table as markdown (ENGINE_RESULTS=FILE keeps it)."""
-    with open(path, "w") as f:
-        f.write("| s6-overlay | case | before (shell glue) | ours | result |\n|---|---|---|---|---|\n")
-        for row in DIFF_TABLE:
+def write_tables(path):
+    """The differential and behaviour tables as markdown (ENGINE_RESULTS=FILE keeps them)."""
+    def table(f, header, rows):
+        f.write("| %s |\n|%s\n" % (" | ".join(header), "---|" * len(header)))
+        for row in rows:
             f.write("| %s |\n" % " | ".join(str(c).replace("|", "\\|") for c in row))
+        f.write("\n")
+    with open(path, "w") as f:
+        table(f, ["s6-overlay", "case", "before (shell glue)", "ours", "result"], DIFF_TABLE)
+        table(f, ["s6-overlay", "behaviour", "before (shell glue)", "ours"], BEHAVIOUR_TABLE)
 
 
 def main():
@@ -33,8 +40,8 @@ def main():
     checks = Checks()
     for n in names:
         SUITES[n](checks)
-    if DIFF_TABLE and os.environ.get("ENGINE_RESULTS"):
-        write_diff_table(os.environ["ENGINE_RESULTS"])
+    if os.environ.get("ENGINE_RESULTS"):
+        write_tables(os.environ["ENGINE_RESULTS"])
     passed, failed = checks.summary()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

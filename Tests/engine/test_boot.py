@@ -95,3 +95,8 @@ def boot_checks(checks, version, kind="ours"):
                             " stat -c %u /opt/data/logs/gateways/coder /opt/data/logs/gateways/coder/current")
                 checks.check("gateway slot: logs as hermes under $HERMES_HOME/logs/gateways/coder", tag,
                              logs.stdout.decode().split()[:2] == ["10000", "10000"], logs.stdout.decode() + logs.stderr.decode())
+                c.exec("kill", "-9", str(pid))
+                new = c.service_pid("/run/service/gateway-coder", "gateway", other_than=pid)
+                again = new and c.process(new)
+                checks.check("gateway slot: kill -9 gives a new gateway, as hermes", tag, bool(again) and again["uid"] == 10000,
+                             "old %s new %s" % (pid, new))
