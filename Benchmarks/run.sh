@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: builds what they need, then writes Benchmarks/RESULTS.md (root only).
-#   Benchmarks/run.sh            full run (a few minutes)
+#   Benchmarks/run.sh            full run (a few minutes; section 5 in podman, HERMES_ENGINE=docker for Docker)
 #   Benchmarks/run.sh --quick    smoke pass: same steps, few runs, report to a temp file
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,11 +17,14 @@ cp .build/release/privdrop "$bin/privdrop-fallback"
 for p in privdrop-ref true sigecho; do
   musl-gcc -static -Os -s -o "$bin/$p" "$here/cref/$p.c"
 done
+# The engine section (5.) needs the test images, for the published pin only.
+S6_VERSIONS=3.2.3.0 Tests/engine/images.sh
 if [ "${1-}" = --quick ]; then
   out=$(mktemp)
   python3 "$here/bench.py" --bin "$bin" --out "$out" --quick
+  python3 "$here/engine_bench.py" --out "$out" --quick
   # Not a timed test: it checks that every table came out with numbers.
-  for section in "## 1." "## 2." "## 3." "## 4." "## Targets"; do
+  for section in "## 1." "## 2." "## 3." "## 4." "## Targets" "## 5."; do
     grep -q "^$section" "$out" || { echo "bench smoke: section $section missing" >&2; exit 1; }
   done
   if grep -E '^\| [^|]+ \|.*(nan|None)' "$out"; then echo "bench smoke: a value is missing" >&2; exit 1; fi
@@ -29,4 +32,5 @@ if [ "${1-}" = --quick ]; then
   rm -f "$out"
 else
   python3 "$here/bench.py" --bin "$bin" --out "$here/RESULTS.md"
+  python3 "$here/engine_bench.py" --out "$here/RESULTS.md"
 fi
