@@ -33,7 +33,7 @@ FROM ${BINARIES} AS binaries
 
 # The base image runs as root (USER root): /init needs it, and hermes-init drops to
 # hermes itself, so no USER line here.
-FROM ${HERMES_BASE_IMAGE}
+FROM ${HERMES_BASE_IMAGE} AS image
 COPY --from=binaries --chmod=0755 /out/hermes-init /out/privdrop /opt/hermes/bin/
 # docker exec shim: `docker exec C hermes ...` drops to hermes through privdrop.
 COPY --chmod=0755 docker/bin/hermes /opt/hermes/bin/hermes
@@ -50,5 +50,16 @@ RUN /tmp/register-services.sh main-hermes dashboard \
     && ln -sf /opt/hermes/bin/hermes-init /opt/hermes/docker/main-wrapper.sh \
     && /opt/hermes/bin/privdrop --version \
     && /opt/hermes/bin/hermes-init --hermes-init-version
+
+# --target runtime-init: for runtimes that put their own init at PID 1 (docker run
+# --init, compose init: true, Kubernetes shareProcessNamespace). hermes-init decides:
+# PID 1 -> it execs /init, and the whole supervision tree boots as with the default;
+# under another init -> the boot steps, then the command (no supervised services).
+FROM image AS runtime-init
+ENTRYPOINT ["/opt/hermes/bin/hermes-init"]
+CMD []
+
+# The default: s6-overlay's /init is PID 1 and runs hermes-init as the CMD.
+FROM image AS default
 ENTRYPOINT ["/init", "/opt/hermes/bin/hermes-init"]
 CMD []

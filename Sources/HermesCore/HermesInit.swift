@@ -9,6 +9,7 @@ public enum HermesInit {
     public static let activatePath: StaticString = "/opt/hermes/.venv/bin/activate"
     public static let dataDir: StaticString = "/opt/data"
     public static let containerEnvironment: StaticString = "/run/s6/container_environment"
+    public static let initPath: StaticString = "/init"
     public static let userName: StaticString = "hermes"
     /// The old wrapper's loop breaker; honoured on input, never passed on.
     public static let readyGuard: StaticString = "HERMES_MAIN_WRAPPER_ENV_READY"
@@ -50,10 +51,17 @@ public enum HermesInit {
          executable on PATH -> run it; otherwise -> hermes ARGS
       5. as root, drop to the hermes user from /etc/passwd and /etc/group; exec in place
 
-    As PID 1 (no init above it) it is an init instead: signals blocked first, the program
-    started as its child, every signal but SIGCHLD forwarded, every zombie reaped; when
-    the program exits, SIGTERM then SIGKILL after the grace time for what is left, and
-    the program's status (or 128+N) as its own.
+    Where it runs, decided once at start:
+      the CMD of s6-overlay's /init, or started by any process but PID 1: the above
+      PID 1, s6-overlay installed: execs /init with itself and the same arguments
+      PID 1, no s6-overlay: an init: signals blocked first, the program started as its
+         child, every signal but SIGCHLD forwarded, every zombie reaped; when the program
+         exits, SIGTERM then SIGKILL after the grace time for what is left, and the
+         program's status (or 128+N) as its own
+      an entry point under another init (docker run --init, a pod's pause): a warning;
+         as root, the container environment written to /run/s6/container_environment
+         and /etc/cont-init.d/* run in order (a failing step stops the start with its
+         code); then the above (gateway run gets --external-supervisor)
 
     ENVIRONMENT
       HERMES_INIT_TRACE=1        one line per decision on stderr
@@ -86,99 +94,6 @@ public enum HermesInit {
         }
     }
 
-    /// Options hermes-init takes for itself: only leading `--hermes-init-*` arguments.
-    public struct Options: Equatable {
-        public var help = false
-        public var version = false
-        /// PID-1 mode settings; each also has an environment variable, which the option
-        /// overrides.
-        public var supervisor = Supervisor.Options()
-        /// Index in argv of the first container argument.
-        public var firstArgument = 1
-        public init() {}
-    }
-
-    public static func parse(
-        argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-        getenv: (StaticString) -> Bytes? = { name in
-            CHermes.getenv(UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)).map { Bytes(cString: $0) }
-        }
-    ) throws(Failure) -> Options {
-        var o = Options()
-        if let g = getenv("HERMES_INIT_GRACE") { o.supervisor.graceMilliseconds = try parseGrace(g) }
-        o.supervisor.processGroup = isTruthy(getenv("HERMES_INIT_PGROUP"))
-        o.supervisor.subreaper = isTruthy(getenv("HERMES_INIT_SUBREAPER"))
-        if let m = getenv("HERMES_INIT_MAP") { o.supervisor.exitMap = try parseMap(m) }
-        var i = 1
-        while i < Int(argc), let a = argv[i], cStringHasPrefix(a, "--hermes-init-") {
-            if cStringEquals(a, "--hermes-init-help") {
-                o.help = true
-            } else if cStringEquals(a, "--hermes-init-version") {
-                o.version = true
-            } else if cStringHasPrefix(a, "--hermes-init-grace=") {
-                o.supervisor.graceMilliseconds = try parseGrace(Bytes(cString: a + 20))
-            } else if cStringEquals(a, "--hermes-init-pgroup") {
-                o.supervisor.processGroup = true
-            } else if cStringEquals(a, "--hermes-init-subreaper") {
-                o.supervisor.subreaper = true
-            } else if cStringHasPrefix(a, "--hermes-init-map=") {
-                o.supervisor.exitMap += try parseMap(Bytes(cString: a + 18))
-            } else {
-                var m = Bytes("unknown option ")
-                m.add(cString: a)
-                throw Failure.unable(ExitCode.usage, Bytes("parse arguments"), m)
-            }
-            i += 1
-        }
-        o.firstArgument = i
-        return o
-    }
-
-    static func usage(_ reason: Bytes) -> Failure {
-        Failure.unable(ExitCode.usage, Bytes("parse arguments"), reason)
-    }
-
-    /// Seconds, with up to three decimals: "5", "0", "2.5".
-    public static func parseGrace(_ text: Bytes) throws(Failure) -> Int {
-        var whole = text[...]
-        var fraction = ArraySlice<UInt8>()
-        let dot = text.firstIndex(of: 0x2E)
-        if let dot {
-            whole = text[..<dot]
-            fraction = text[(dot + 1)...]
-        }
-        guard let seconds = parseID(whole), seconds <= 86_400, fraction.count <= 3,
-              dot == nil || parseID(fraction) != nil else {
-            var m = Bytes("invalid grace time ")
-            m.add(text)
-            m.add(" (seconds, e.g. 5 or 0.5)")
-            throw usage(m)
-        }
-        var ms = Int(seconds) * 1000
-        var scale = 100
-        for c in fraction {
-            ms += Int(c - 0x30) * scale
-            scale /= 10
-        }
-        return ms
-    }
-
-    /// Exit-code remaps: FROM:TO pairs separated by commas or blanks.
-    public static func parseMap(_ text: Bytes) throws(Failure) -> [(from: Int32, to: Int32)] {
-        var result = [(from: Int32, to: Int32)]()
-        for item in Routing.parseList(text.map { $0 == 0x3A ? 0x3D : $0 }) {
-            guard let eq = item.firstIndex(of: 0x3D), let from = parseID(item[..<eq]), let to = parseID(item[(eq + 1)...]),
-                  from <= 255, to <= 255 else {
-                var m = Bytes("invalid exit-code map ")
-                m.add(text)
-                m.add(" (FROM:TO pairs of codes 0-255, e.g. 143:0)")
-                throw usage(m)
-            }
-            result.append((Int32(from), Int32(to)))
-        }
-        return result
-    }
-
     static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, diag: Diagnostics,
                     pid1: Bool, originalMask: sigset_t) throws(Failure) -> Never {
         try Privdrop.refuseSetuid()
@@ -198,6 +113,29 @@ public enum HermesInit {
             Sys.writeAll(1, v)
             _exit(0)
         }
+        var booted: [Environment.Change]? = nil
+        switch Situation.detect(pid: pid1 ? 1 : getpid()) {
+        case .pid1WithS6Overlay:
+            try bootInit(argc: argc, argv: argv, originalMask: originalMask)
+        case .underOtherInit(let name):
+            var m = Bytes("not PID 1")
+            if !name.isEmpty {
+                m.add(" (PID 1 is ")
+                m.add(name)
+                m.add(")")
+            }
+            m.add(" and no s6-overlay above: the supervised services are unavailable here; ")
+            if geteuid() == 0 {
+                m.add("running the boot steps, then the command")
+                diag.warn(m)
+                booted = try BootSteps.run()
+            } else {
+                m.add("running the command")
+                diag.warn(m)
+            }
+        case .pid1, .command:
+            break
+        }
         var mask = originalMask
         var supervisor = options.supervisor
         supervisor.subreaper = !pid1 && supervisor.subreaper
@@ -208,7 +146,7 @@ public enum HermesInit {
             }
             diag.report("info", Bytes("not PID 1: supervising as a child subreaper"))
         }
-        let plan = try prepare(argc: argc, argv: argv, first: options.firstArgument, diag: diag)
+        let plan = try prepare(argc: argc, argv: argv, first: options.firstArgument, diag: diag, booted: booted)
         if pid1 || supervisor.subreaper {
             Supervisor.run(plan: plan, options: supervisor, originalMask: mask, diag: diag)
         }
@@ -216,259 +154,13 @@ public enum HermesInit {
         throw Exec.run(argv: plan.argv.pointer, envp: plan.envp.pointer, path: plan.path)
     }
 
-    /// Everything decided before the program starts.
-    public struct LaunchPlan {
-        public var argv: PointerArray
-        public var envp: CStringArray
-        public var path: Bytes?
-        public var drop: DropPlan
-    }
-
-    /// Applies the wrapper's rules: environment, user guard, HOME, cwd, venv, routing
-    /// and the account to drop to. Changes nothing but the working directory.
-    static func prepare(
-        argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, first: Int, diag: Diagnostics
-    ) throws(Failure) -> LaunchPlan {
-        let tracing = isTruthy(CHermes.getenv("HERMES_INIT_TRACE").map { Bytes(cString: $0) })
-        var env = Environment.current(recording: tracing)
-        func trace(_ message: Bytes) { if tracing { diag.report("trace", message) } }
-
-        // 1. The container environment, when /init scrubbed ours.
-        if let reason = rehydrationSkipReason(env) {
-            trace(reason)
-        } else if let changes = try Envdir.load(Bytes(containerEnvironment).nulTerminated, missingOK: true) {
-            env.keepOnly([Bytes("PATH")])
-            env.apply(changes)
-            var m = Bytes("environment: loaded ")
-            m.add(decimal: UInt64(changes.count))
-            m.add(" variables from ")
-            m.add(containerEnvironment)
-            trace(m)
-        } else {
-            var m = Bytes("environment: kept (no ")
-            m.add(containerEnvironment)
-            m.add(")")
-            trace(m)
-        }
-        env.unset(readyGuard)
-
-        // 2. The --user guard, and who we will run as.
-        let euid = geteuid()
-        var passwd: Bytes? = nil
-        func loadPasswd() throws(Failure) -> Bytes {
-            if let passwd { return passwd }
-            let p = try AccountFiles.load(AccountFiles.passwdPath)
-            passwd = p
-            return p
-        }
-        let drop: DropPlan
-        if euid == 0 {
-            let c = try Credentials.resolveUser(
-                .name(Bytes(userName)),
-                readPasswd: loadPasswd,
-                readGroup: { () throws(Failure) in try AccountFiles.load(AccountFiles.groupPath) })
-            drop = .drop(c)
-            var m = Bytes("user: root, will drop to hermes uid ")
-            m.add(decimal: c.uid)
-            m.add(" gid ")
-            m.add(decimal: c.gid)
-            m.add(" groups ")
-            for (i, g) in c.groups.enumerated() {
-                if i > 0 { m.append(0x2C) }
-                m.add(decimal: g)
-            }
-            trace(m)
-        } else {
-            let hermes = UserDatabase.findUser(in: try loadPasswd(), name: Bytes(userName))
-            guard let hermes, hermes.uid == euid else { refuseUser(euid: euid, hermes: hermes, diag: diag) }
-            drop = .alreadyTarget
-            var m = Bytes("user: already hermes (uid ")
-            m.add(decimal: euid)
-            m.add("), no drop, groups kept")
-            trace(m)
-        }
-
-        // 3. HOME, HERMES_HOME, cwd and the venv.
-        env.set("HOME", Bytes(dataDir))
-        if !env.isSetNonEmpty("HERMES_HOME") { env.set("HERMES_HOME", Bytes(dataDir)) }
-        let origin: Bytes
-        if let o = env.get("HERMES_ORIG_CWD"), !o.isEmpty { origin = o } else { origin = try currentDirectory() }
-        try changeDirectory(Bytes(dataDir), "enter ")
-        let script: Bytes
-        do {
-            script = try Sys.readFile(UnsafeRawPointer(activatePath.utf8Start).assumingMemoryBound(to: CChar.self), limit: 1 << 20)
-        } catch {
-            var op = Bytes("activate the venv: read ")
-            op.add(activatePath)
-            throw Failure.system(op, error)
-        }
-        Venv.activate(&env, venvDir: Bytes(venvDir), activateScript: script)
-        try changeDirectory(origin, "return to ")
-        env.set("PWD", origin)
-        env.set("OLDPWD", Bytes(dataDir))
-        if tracing {
-            for c in env.changes {
-                var m = Bytes("environment: ")
-                switch c {
-                case .set(let n, let v): m.add("set "); m.add(n); m.append(0x3D); m.add(v)
-                case .unset(let n): m.add("unset "); m.add(n)
-                }
-                trace(m)
-            }
-        }
-
-        // 4. Routing.
-        let path = env.get("PATH")
-        let subcommands = env.get("HERMES_INIT_SUBCOMMANDS") ?? Bytes(Routing.defaultSubcommands)
-        let firstArg: Bytes? = first < Int(argc) ? argv[first].map { Bytes(cString: $0) } : nil
-        let route = Routing.route(first: firstArg, isSubcommand: { Routing.listContains(subcommands, $0) },
-                                  locate: { Exec.locate($0, path: path) })
-        let programArgv: PointerArray
-        switch route {
-        case .hermes(let why):
-            programArgv = PointerArray(prefix: Bytes(userName), argv + first, count: Int(argc) - first)
-            var m = Bytes("route: hermes (")
-            m.add(why.text)
-            m.add(")")
-            trace(m)
-        case .program(let why):
-            programArgv = PointerArray(prefix: nil, argv + first, count: Int(argc) - first)
-            var m = Bytes("route: program ")
-            m.add(firstArg ?? [])
-            m.add(" (")
-            m.add(why.text)
-            m.add(")")
-            trace(m)
-        }
-        return LaunchPlan(argv: programArgv, envp: CStringArray(env.entries), path: path, drop: drop)
-    }
-
-    /// `hermes-init --hermes-init-render-gateway PROFILE [--down] [--scandir DIR]`:
-    /// writes the gateway slot for PROFILE into DIR (default: S6_PROFILE_GATEWAY_SCANDIR,
-    /// else /run/service). Nothing on stdout.
-    static func renderGateway(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) {
-        var profile: Bytes? = nil
-        var down = false
-        var register = false
-        var scandir: Bytes? = nil
-        var i = 2
-        while i < Int(argc), let a = argv[i] {
-            if cStringEquals(a, "--down") {
-                down = true
-            } else if cStringEquals(a, "--register") {
-                register = true
-            } else if cStringEquals(a, "--scandir") {
-                i += 1
-                guard i < Int(argc), let d = argv[i], d[0] != 0 else { throw usage(Bytes("--scandir needs a directory")) }
-                scandir = Bytes(cString: d)
-            } else if profile == nil && a[0] != 0x2D {
-                profile = Bytes(cString: a)
-            } else {
-                var m = Bytes("unexpected argument ")
-                m.add(cString: a)
-                m.add(" (usage: --hermes-init-render-gateway PROFILE [--down] [--register] [--scandir DIR])")
-                throw usage(m)
-            }
-            i += 1
-        }
-        guard let profile else { throw usage(Bytes("--hermes-init-render-gateway needs a PROFILE")) }
-        guard GatewaySlot.isValidProfile(profile) else {
-            var m = Bytes("invalid profile name ")
-            m.add(profile)
-            m.add(" (^[a-z0-9][a-z0-9_-]*$, at most 251 bytes)")
-            throw usage(m)
-        }
-        let dir = scandir ?? CHermes.getenv("S6_PROFILE_GATEWAY_SCANDIR").map { Bytes(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-            ?? Bytes("/run/service")
-        var owner: (uid: UInt32, gid: UInt32)? = nil
-        if geteuid() == 0 {
-            let passwd = try AccountFiles.load(AccountFiles.passwdPath)
-            guard let hermes = UserDatabase.findUser(in: passwd, name: Bytes(userName)) else {
-                throw Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), Bytes("unknown user hermes"))
-            }
-            owner = (hermes.uid, hermes.gid)
-        }
-        try GatewaySlot.install(profile: profile, down: down, scandir: dir, owner: owner)
-        if register { try GatewaySlot.register(scandir: dir) }
-    }
-
-    /// Why the container environment is not loaded, or nil when it must be.
-    static func rehydrationSkipReason(_ env: Environment) -> Bytes? {
-        if env.isSetNonEmpty(readyGuard) { return Bytes("environment: kept (HERMES_MAIN_WRAPPER_ENV_READY is set)") }
-        if env.isSetNonEmpty("HERMES_HOME") { return Bytes("environment: kept (HERMES_HOME is set)") }
-        if let keep = env.get("S6_KEEP_ENV"), keep.contains(where: { $0 != 0x30 }) {
-            return Bytes("environment: kept (S6_KEEP_ENV is set)")
-        }
-        return nil
-    }
-
-    /// The `--user` guard's refusal: the fatal line, then a hint with the supported way.
-    static func refuseUser(euid: UInt32, hermes: PasswdEntry?, diag: Diagnostics) -> Never {
-        var op = Bytes("run as uid ")
-        op.add(decimal: euid)
-        var reason = Bytes("the container was started with --user ")
-        reason.add(decimal: euid)
-        if let hermes {
-            reason.add(" (not hermes's uid ")
-            reason.add(decimal: hermes.uid)
-            reason.add("), which is not supported")
-        } else {
-            reason.add(" and there is no hermes user in /etc/passwd; this is not supported")
-        }
-        diag.report("fatal", Failure.unable(ExitCode.unknownAccount, op, reason).message)
-        diag.report("hint", Bytes("do not use --user; start the container as root and pass -e HERMES_UID=$(id -u) -e HERMES_GID=$(id -g) (on NAS boxes -e PUID=... -e PGID=...): the image remaps the hermes user to those ids and gives it /opt/data"))
-        _exit(ExitCode.unknownAccount)
-    }
-
-    static func isTruthy(_ value: Bytes?) -> Bool {
-        guard let value, !value.isEmpty else { return false }
-        return !value.equals("0")
-    }
-
-    static func currentDirectory() throws(Failure) -> Bytes {
-        var failed = false
-        let dir = Bytes(unsafeUninitializedCapacity: Int(PATH_MAX) + 1) { buf, count in
-            let p = UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-            if getcwd(p, buf.count) == nil { failed = true; count = 0 } else { count = cStringLength(p) }
-        }
-        if failed { throw Failure.system(Bytes("read the current directory"), Errno.current) }
-        return dir
-    }
-
-    static func changeDirectory(_ dir: Bytes, _ what: StaticString) throws(Failure) {
-        let r = dir.nulTerminated.withUnsafeBufferPointer { chdir(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
-        if r != 0 {
-            var op = Bytes(what)
-            op.add(dir)
-            throw Failure.system(op, Errno.current)
-        }
-    }
-}
-
-/// A NUL-terminated `char *[]` that points at existing strings (argv tails), with an
-/// optional owned first element. Nothing is copied but the pointers.
-public final class PointerArray {
-    public let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-    let owned: UnsafeMutablePointer<CChar>?
-
-    public init(prefix: Bytes?, _ tail: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, count: Int) {
-        let extra = prefix == nil ? 0 : 1
-        pointer = .allocate(capacity: count + extra + 1)
-        if let prefix {
-            let p = UnsafeMutablePointer<CChar>.allocate(capacity: prefix.count + 1)
-            for (i, c) in prefix.enumerated() { p[i] = CChar(bitPattern: c) }
-            p[prefix.count] = 0
-            pointer[0] = p
-            owned = p
-        } else {
-            owned = nil
-        }
-        for i in 0..<count { pointer[extra + i] = tail[i] }
-        pointer[count + extra] = nil
-    }
-
-    deinit {
-        owned?.deallocate()
-        pointer.deallocate()
+    /// PID 1 in an image with s6-overlay: `/init` boots the whole supervision tree and
+    /// then runs us, with the same arguments, as its CMD. Signals are unblocked first:
+    /// the mask survives execve.
+    static func bootInit(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, originalMask: sigset_t) throws(Failure) -> Never {
+        var mask = originalMask
+        sigprocmask(SIG_SETMASK, &mask, nil)
+        let initArgv = PointerArray(prefix: Bytes(initPath), argv, count: Int(argc))
+        throw Exec.run(argv: initArgv.pointer, envp: CHermes_environ()!, path: nil)
     }
 }

@@ -5,7 +5,10 @@
 #                                           shell glue (standin/), real s6-overlay VERSION
 #   localhost/hermes-test/ours:VERSION      this repository's Dockerfile FROM the stand-in,
 #                                           with the shipped binaries from dist/
-# for each VERSION in S6_VERSIONS (default 3.2.3.0 3.2.3.2).
+#   localhost/hermes-test/ours-runtime-init:VERSION   the same, --target runtime-init
+# for each VERSION in S6_VERSIONS (default 3.2.3.0 3.2.3.2), and
+#   localhost/hermes-test/plain:latest      no s6-overlay: Debian, hermes, the venv, the
+#                                           binaries, ENTRYPOINT hermes-init (plain/)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -36,4 +39,11 @@ for v in $S6_VERSIONS; do
   echo "images: $(ours_image "$v")" >&2
   $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
     --build-arg BINARIES=prebuilt -t "$(ours_image "$v")" "$repo" >/dev/null
+  $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
+    --build-arg BINARIES=prebuilt --target runtime-init -t "localhost/hermes-test/ours-runtime-init:$v" "$repo" >/dev/null
 done
+ctx=$(mktemp -d)
+trap 'rm -rf "$ctx"' EXIT
+cp "$here/plain/Containerfile" "$here/standin/report.py" "$repo/dist/hermes-init" "$repo/dist/privdrop" "$ctx/"
+echo "images: localhost/hermes-test/plain:latest" >&2
+$ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" -t localhost/hermes-test/plain:latest "$ctx" >/dev/null

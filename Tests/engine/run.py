@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The engine tests: the images of images.sh run in podman (or HERMES_ENGINE=docker).
 
-    run.py [SUITE...]      suites: boot, diff, behaviour (default: all)
+    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes (default: all)
 
 Prints one line per check, then `N passed, N failed`; exits 1 if any check failed."""
 import sys
@@ -11,6 +11,7 @@ import os
 import test_behaviour
 import test_boot
 import test_diff
+import test_runtimes
 from engine import VERSIONS, Checks
 
 DIFF_TABLE = []
@@ -19,8 +20,11 @@ SUITES = {
     "boot": lambda checks: [test_boot.boot_checks(checks, v, kind) for v in VERSIONS for kind in ("ours", "before")],
     "diff": lambda checks: [test_diff.diff_checks(checks, v, DIFF_TABLE) for v in VERSIONS],
     "behaviour": lambda checks: [test_behaviour.behaviour_checks(checks, v, BEHAVIOUR_TABLE) for v in VERSIONS],
+    "runtimes": lambda checks: [test_runtimes.runtime_checks(checks, v, RUNTIME_TABLE) for v in VERSIONS]
+    + [test_runtimes.plain_checks(checks, RUNTIME_TABLE)],
 }
 BEHAVIOUR_TABLE = []
+RUNTIME_TABLE = []
 
 
 def write_tables(path):
@@ -33,6 +37,7 @@ def write_tables(path):
     with open(path, "w") as f:
         table(f, ["s6-overlay", "case", "before (shell glue)", "ours", "result"], DIFF_TABLE)
         table(f, ["s6-overlay", "behaviour", "before (shell glue)", "ours"], BEHAVIOUR_TABLE)
+        table(f, ["s6-overlay", "runtime situation", "what ran", "exit code", "services"], RUNTIME_TABLE)
 
 
 def main():

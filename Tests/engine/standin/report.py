@@ -4,7 +4,7 @@
 Both print one line, `REPORT <json>`, on stdout: argv, the whole environment, ids, groups,
 cwd and whether fds 0 and 1 are terminals. Strings are the exact bytes, as latin-1 code
 points, so nothing is lost to decoding. As `hermes`, `gateway run` and `dashboard` print a
-banner and stay up until a signal ends them; STANDIN_EXIT=N makes it exit with N.
+report, a banner, and stay up until a signal ends them; STANDIN_EXIT=N makes it exit with N.
 As `report`, `--stdin` also reports what it read from stdin, and `--contenv` adds the
 environment /command/with-contenv gives a program in the same container.
 """
@@ -58,6 +58,7 @@ def main():
     # hermes
     serving = args[:1] == ["dashboard"] or "gateway" in args and "run" in args[args.index("gateway"):]
     if serving and "--help" not in args:
+        emit(data)
         print("⚕ Hermes %s Starting: %s" % ("Dashboard" if args[:1] == ["dashboard"] else "Gateway", " ".join(args)), flush=True)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         while True:

@@ -1,0 +1,99 @@
+import CHermes
+
+/// Under a runtime's own init (`docker run --init`, a pod sharing one PID namespace),
+/// `/init` cannot run, so hermes-init does, as root, the boot steps it would have run
+/// before the CMD:
+/// 1. the container environment is written to `/run/s6/container_environment` as
+///    s6-overlay writes it (one file a variable, the value and a newline; `/command` put
+///    in front of `PATH` when it exists), unless that directory is already there, so
+///    `with-contenv` in the steps and `privdrop --envdir` find it;
+/// 2. every file of `/etc/cont-init.d` runs, in name order, as root, with that
+///    environment; the first that fails stops the start with its exit code (128+N for
+///    a signal);
+/// 3. the directory is read back, so what the steps wrote into it reaches the program,
+///    as it does under `/init`.
+public enum BootSteps {
+    public static let stepsDir: StaticString = "/etc/cont-init.d"
+    public static let commandDir: StaticString = "/command"
+    static let s6RunDir: StaticString = "/run/s6"
+
+    /// Runs the steps; returns the container environment afterwards, to overlay.
+    public static func run() throws(Failure) -> [Environment.Change] {
+        var env = Environment.current(recording: false)
+        if Situation.isDirectory(commandDir.cString) {
+            var path = Bytes(commandDir)
+            if let old = env.get("PATH"), !old.isEmpty {
+                path.append(0x3A)
+                path.add(old)
+            }
+            env.set("PATH", path)
+        }
+        let dir = Bytes(HermesInit.containerEnvironment)
+        if !Situation.isDirectory(HermesInit.containerEnvironment.cString) {
+            if !Situation.isDirectory(s6RunDir.cString) { try FileTree.mkdir(Bytes(s6RunDir), 0o755) }
+            try dump(env, into: dir)
+        }
+        try runSteps(env)
+        return try Envdir.load(dir.nulTerminated) ?? []
+    }
+
+    /// Writes `env` as s6-overlay 3.2.2.0+ does: `NAME` holds the value and a newline.
+    /// Names that cannot be file names (empty, `.`-led, with `/`) are left out.
+    static func dump(_ env: Environment, into dir: Bytes) throws(Failure) {
+        try FileTree.mkdir(dir, 0o755)
+        for entry in env.entries {
+            let n = Environment.nameLength(entry)
+            guard n > 0, n < entry.count, entry[0] != 0x2E, !entry[..<n].contains(0x2F) else { continue }
+            var path = dir
+            path.append(0x2F)
+            path.append(contentsOf: entry[..<n])
+            var value = Bytes(entry[(n + 1)...])
+            value.append(0x0A)
+            try FileTree.write(path, value, mode: 0o644)
+        }
+    }
+
+    /// The files of /etc/cont-init.d in name order, each run to its end.
+    static func runSteps(_ env: Environment) throws(Failure) {
+        let names: [Bytes]
+        do {
+            let fd = try Sys.open(stepsDir.cString, O_RDONLY | O_DIRECTORY)
+            defer { Sys.close(fd) }
+            names = try Sys.directoryEntries(fd).filter { $0.first != 0x2E }.sorted { $0.lexicographicallyPrecedes($1) }
+        } catch {
+            if error == .noEntry { return }
+            var op = Bytes("read ")
+            op.add(stepsDir)
+            throw Failure.system(op, error)
+        }
+        let envp = CStringArray(env.entries)
+        for name in names {
+            var path = Bytes(stepsDir)
+            path.append(0x2F)
+            path.add(name)
+            let argv = CStringArray([path])
+            var op = Bytes("run boot step ")
+            op.add(path)
+            let child = fork()
+            if child < 0 { throw Failure.system(op, Errno.current) }
+            if child == 0 {
+                execve(argv.pointer[0]!, argv.pointer, envp.pointer)
+                _exit(CHermes_errno() == ENOENT ? ExitCode.notFound : ExitCode.cannotExecute)
+            }
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0 {
+                if CHermes_errno() != EINTR { throw Failure.system(op, Errno.current) }
+            }
+            let code = WaitStatus(status).exitCode
+            if code != 0 {
+                var reason = Bytes("it exited with ")
+                reason.add(decimal: UInt64(code))
+                throw Failure.unable(code, op, reason)
+            }
+        }
+    }
+}
+
+extension StaticString {
+    var cString: UnsafePointer<CChar> { UnsafeRawPointer(utf8Start).assumingMemoryBound(to: CChar.self) }
+}
