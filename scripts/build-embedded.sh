@@ -22,13 +22,16 @@ flags=(
 # clang says "libc not found for 'x86_64-unknown-linux-gnu'" because of -nostdlibinc; harmless.
 quiet() { "$@" 2> >(grep -v "libc not found" >&2); }
 
+# The allocator of Sources/CHermes/arena.c (see there) in place of musl's malloc.
+musl-gcc -c -Os -DHERMES_ARENA "$root/Sources/CHermes/arena.c" -o "$obj/arena.o"
+
 quiet swiftc "${flags[@]}" -module-name HermesCore \
   -emit-module -emit-module-path "$obj/HermesCore.swiftmodule" \
   -c "$root"/Sources/HermesCore/*.swift -o "$obj/HermesCore.o"
 
 build() {  # build NAME TARGETDIR
   quiet swiftc "${flags[@]}" -module-name "$2" -I "$obj" -c "$root/Sources/$2/Entry.swift" -o "$obj/$1.o"
-  musl-gcc -static -Os -Wl,--gc-sections -s "$obj/HermesCore.o" "$obj/$1.o" -o "$out/$1"
+  musl-gcc -static -Os -Wl,--gc-sections -Wl,-z,noseparate-code -s "$obj/HermesCore.o" "$obj/$1.o" "$obj/arena.o" -o "$out/$1"
   if ! file "$out/$1" | grep -q 'statically linked'; then
     echo "build-embedded: $out/$1 is not a static executable" >&2
     exit 1

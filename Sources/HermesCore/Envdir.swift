@@ -36,8 +36,17 @@ public enum Envdir {
     /// name so that the result does not depend on directory order. With `missingOK`, a
     /// path that does not exist or is not a directory gives nil instead of an error.
     public static func load(_ path: Bytes, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
-        var op = Bytes("read environment directory ")
-        op.add(Bytes(path.dropLast()))
+        // What failed, named only when something did: the fast path builds no message.
+        func failure(_ file: Bytes?, _ error: Errno?, _ reason: StaticString = "") -> Failure {
+            var op = Bytes("read environment directory ")
+            op.add(Bytes(path.dropLast()))
+            if let file {
+                op.add(": file ")
+                op.add(file)
+            }
+            if let error { return Failure.system(op, error) }
+            return Failure.unable(ExitCode.systemCall, op, Bytes(reason))
+        }
         let dirfd: Int32
         do {
             dirfd = try path.withUnsafeBufferPointer { buf throws(Errno) in
@@ -45,34 +54,38 @@ public enum Envdir {
             }
         } catch {
             if missingOK && (error == .noEntry || error == .notDirectory) { return nil }
-            throw Failure.system(op, error)
+            throw failure(nil, error)
         }
-        defer { Sys.close(dirfd) }
-        var names: [Bytes]
-        do { names = try Sys.directoryEntries(dirfd) } catch { throw Failure.system(op, error) }
-        names.removeAll { !isVariableName($0) }
-        names.sort { a, b in a.lexicographicallyPrecedes(b) }
+        defer { Sys.done(dirfd) }
+        var entries: [(name: Bytes, type: UInt8)]
+        do { entries = try Sys.directoryListing(dirfd) } catch { throw failure(nil, error) }
+        entries.removeAll { !isVariableName($0.name) }
+        entries.sort { a, b in a.name.lexicographicallyPrecedes(b.name) }
         var changes = [Environment.Change]()
-        changes.reserveCapacity(names.count)
-        for name in names {
-            var fileOp = op
-            fileOp.add(": file ")
-            fileOp.add(name)
+        changes.reserveCapacity(entries.count)
+        for entry in entries {
             let contents: Bytes?
-            do { contents = try readRegularFile(dirfd, name) } catch { throw Failure.system(fileOp, error) }
-            guard let contents else { throw Failure.unable(ExitCode.systemCall, fileOp, Bytes("not a regular file")) }
-            changes.append(change(name: name, contents: contents))
+            do {
+                contents = try readRegularFile(dirfd, entry.name, listedRegular: entry.type == Sys.regularFileType)
+            } catch {
+                throw failure(entry.name, error)
+            }
+            guard let contents else { throw failure(entry.name, nil, "not a regular file") }
+            changes.append(change(name: entry.name, contents: contents))
         }
         return changes
     }
 
     /// The contents of a regular file in the directory, nil for a FIFO, socket or device.
-    /// O_NONBLOCK, so that a FIFO cannot hang us before fstat says what it is.
-    static func readRegularFile(_ dirfd: Int32, _ name: Bytes) throws(Errno) -> Bytes? {
+    /// O_NONBLOCK, so that a FIFO cannot hang us before fstat says what it is. A file the
+    /// directory listed as regular is read without fstat (a symlink, or a file system
+    /// that does not say, is looked at).
+    static func readRegularFile(_ dirfd: Int32, _ name: Bytes, listedRegular: Bool) throws(Errno) -> Bytes? {
         let fd = try name.nulTerminated.withUnsafeBufferPointer { buf throws(Errno) in
             try Sys.openat(dirfd, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_NONBLOCK)
         }
-        defer { Sys.close(fd) }
+        defer { Sys.done(fd) }
+        if listedRegular { return try Sys.readRegular(fd, limit: maxValue) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw Errno.current }
         let type = UInt32(st.st_mode) & UInt32(S_IFMT)

@@ -63,7 +63,9 @@ public struct Environment {
 
     /// Sets `name` to `value`, replacing every earlier entry of that name in place.
     public mutating func set(_ name: Bytes, _ value: Bytes) {
-        var entry = name
+        var entry = Bytes()
+        entry.reserveCapacity(name.count + 1 + value.count)
+        entry.add(name)
         entry.append(0x3D)
         entry.add(value)
         var replaced = false

@@ -10,6 +10,8 @@ public enum HermesInit {
     public static let dataDir: StaticString = "/opt/data"
     public static let containerEnvironment: StaticString = "/run/s6/container_environment"
     public static let initPath: StaticString = "/init"
+    /// `/opt/data/.`: checked with access(X_OK), it must be a directory we may enter.
+    static let enterableDataDir: StaticString = "/opt/data/."
     public static let userName: StaticString = "hermes"
     /// The old wrapper's loop breaker; honoured on input, never passed on.
     public static let readyGuard: StaticString = "HERMES_MAIN_WRAPPER_ENV_READY"
@@ -83,19 +85,21 @@ public enum HermesInit {
 
     public static func main(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Never {
         // As PID 1, signals are blocked before anything else can happen or fail.
-        let pid1 = getpid() == 1
+        let pid = getpid()
+        let pid1 = pid == 1
         var originalMask = sigset_t()
         if pid1 { originalMask = Supervisor.blockAllSignals() }
         let diag = Diagnostics(program: "hermes-init")
         do {
-            try run(argc: argc, argv: argv, diag: diag, pid1: pid1, originalMask: originalMask)
+            try run(argc: argc, argv: argv, diag: diag, pid: pid, originalMask: originalMask)
         } catch {
             diag.fatal(error)
         }
     }
 
     static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, diag: Diagnostics,
-                    pid1: Bool, originalMask: sigset_t) throws(Failure) -> Never {
+                    pid: Int32, originalMask: sigset_t) throws(Failure) -> Never {
+        let pid1 = pid == 1
         try Privdrop.refuseSetuid()
         if argc > 1, let first = argv[1], cStringEquals(first, "--hermes-init-render-gateway") {
             try renderGateway(argc: argc, argv: argv)
@@ -114,7 +118,7 @@ public enum HermesInit {
             _exit(0)
         }
         var booted: [Environment.Change]? = nil
-        switch Situation.detect(pid: pid1 ? 1 : getpid()) {
+        switch Situation.detect(pid: pid) {
         case .pid1WithS6Overlay:
             try bootInit(argc: argc, argv: argv, originalMask: originalMask)
         case .underOtherInit(let name):
@@ -146,6 +150,7 @@ public enum HermesInit {
             }
             diag.report("info", Bytes("not PID 1: supervising as a child subreaper"))
         }
+        Sys.execFollows = !(pid1 || supervisor.subreaper)
         let plan = try prepare(argc: argc, argv: argv, first: options.firstArgument, diag: diag, booted: booted)
         if pid1 || supervisor.subreaper {
             Supervisor.run(plan: plan, options: supervisor, originalMask: mask, diag: diag)

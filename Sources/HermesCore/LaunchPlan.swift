@@ -22,32 +22,39 @@ extension HermesInit {
     ) throws(Failure) -> LaunchPlan {
         let tracing = isTruthy(CHermes.getenv("HERMES_INIT_TRACE").map { Bytes(cString: $0) })
         var env = Environment.current(recording: tracing)
-        func trace(_ message: Bytes) { if tracing { diag.report("trace", message) } }
+        // Trace lines are only built when tracing: the fast path allocates none.
+        func trace(_ message: () -> Bytes) { if tracing { diag.report("trace", message()) } }
 
         // 1. The container environment, when /init scrubbed ours.
         if let booted {
             env.apply(booted)
-            var m = Bytes("environment: kept, and ")
-            m.add(decimal: UInt64(booted.count))
-            m.add(" variables laid over it from ")
-            m.add(containerEnvironment)
-            m.add(" after the boot steps")
-            trace(m)
+            trace {
+                var m = Bytes("environment: kept, and ")
+                m.add(decimal: UInt64(booted.count))
+                m.add(" variables laid over it from ")
+                m.add(containerEnvironment)
+                m.add(" after the boot steps")
+                return m
+            }
         } else if let reason = rehydrationSkipReason(env) {
-            trace(reason)
+            trace { Bytes(reason) }
         } else if let changes = try Envdir.load(Bytes(containerEnvironment).nulTerminated, missingOK: true) {
             env.keepOnly([Bytes("PATH")])
             env.apply(changes)
-            var m = Bytes("environment: loaded ")
-            m.add(decimal: UInt64(changes.count))
-            m.add(" variables from ")
-            m.add(containerEnvironment)
-            trace(m)
+            trace {
+                var m = Bytes("environment: loaded ")
+                m.add(decimal: UInt64(changes.count))
+                m.add(" variables from ")
+                m.add(containerEnvironment)
+                return m
+            }
         } else {
-            var m = Bytes("environment: kept (no ")
-            m.add(containerEnvironment)
-            m.add(")")
-            trace(m)
+            trace {
+                var m = Bytes("environment: kept (no ")
+                m.add(containerEnvironment)
+                m.add(")")
+                return m
+            }
         }
         env.unset(readyGuard)
 
@@ -67,32 +74,50 @@ extension HermesInit {
                 readPasswd: loadPasswd,
                 readGroup: { () throws(Failure) in try AccountFiles.load(AccountFiles.groupPath) })
             drop = .drop(c)
-            var m = Bytes("user: root, will drop to hermes uid ")
-            m.add(decimal: c.uid)
-            m.add(" gid ")
-            m.add(decimal: c.gid)
-            m.add(" groups ")
-            for (i, g) in c.groups.enumerated() {
-                if i > 0 { m.append(0x2C) }
-                m.add(decimal: g)
+            trace {
+                var m = Bytes("user: root, will drop to hermes uid ")
+                m.add(decimal: c.uid)
+                m.add(" gid ")
+                m.add(decimal: c.gid)
+                m.add(" groups ")
+                for (i, g) in c.groups.enumerated() {
+                    if i > 0 { m.append(0x2C) }
+                    m.add(decimal: g)
+                }
+                return m
             }
-            trace(m)
         } else {
             let hermes = UserDatabase.findUser(in: try loadPasswd(), name: Bytes(userName))
             guard let hermes, hermes.uid == euid else { refuseUser(euid: euid, hermes: hermes, diag: diag) }
             drop = .alreadyTarget
-            var m = Bytes("user: already hermes (uid ")
-            m.add(decimal: euid)
-            m.add("), no drop, groups kept")
-            trace(m)
+            trace {
+                var m = Bytes("user: already hermes (uid ")
+                m.add(decimal: euid)
+                m.add("), no drop, groups kept")
+                return m
+            }
         }
 
         // 3. HOME, HERMES_HOME, cwd and the venv.
         env.set("HOME", Bytes(dataDir))
         if !env.isSetNonEmpty("HERMES_HOME") { env.set("HERMES_HOME", Bytes(dataDir)) }
+        // `cd /opt/data`, activate, `cd "$orig"`: the program starts in orig, so /opt/data
+        // is only checked (it must be a directory we may enter), never entered, and the
+        // working directory changes only for HERMES_ORIG_CWD.
         let origin: Bytes
-        if let o = env.get("HERMES_ORIG_CWD"), !o.isEmpty { origin = o } else { origin = try currentDirectory() }
-        try changeDirectory(Bytes(dataDir), "enter ")
+        let fromEnvironment: Bool
+        if let o = env.get("HERMES_ORIG_CWD"), !o.isEmpty {
+            origin = o
+            fromEnvironment = true
+        } else {
+            origin = try currentDirectory()
+            fromEnvironment = false
+        }
+        if access(enterableDataDir.cString, X_OK) != 0 {
+            var op = Bytes("enter ")
+            op.add(dataDir)
+            throw Failure.system(op, Errno.current)
+        }
         let script: Bytes
         do {
             script = try Sys.readFile(UnsafeRawPointer(activatePath.utf8Start).assumingMemoryBound(to: CChar.self), limit: 1 << 20)
@@ -102,7 +127,7 @@ extension HermesInit {
             throw Failure.system(op, error)
         }
         Venv.activate(&env, venvDir: Bytes(venvDir), activateScript: script)
-        try changeDirectory(origin, "return to ")
+        if fromEnvironment { try changeDirectory(origin, "return to ") }
         env.set("PWD", origin)
         env.set("OLDPWD", Bytes(dataDir))
         if tracing {
@@ -112,7 +137,7 @@ extension HermesInit {
                 case .set(let n, let v): m.add("set "); m.add(n); m.append(0x3D); m.add(v)
                 case .unset(let n): m.add("unset "); m.add(n)
                 }
-                trace(m)
+                trace { m }
             }
         }
 
@@ -127,24 +152,28 @@ extension HermesInit {
            cStringEquals(a, "gateway"), cStringEquals(b, "run") {
             env.set("HERMES_GATEWAY_EXTERNAL_SUPERVISOR", Bytes("1"))
             suffix = Bytes("--external-supervisor")
-            trace(Bytes("gateway run: supervised by the runtime, not s6: HERMES_GATEWAY_EXTERNAL_SUPERVISOR=1, --external-supervisor"))
+            trace { Bytes("gateway run: supervised by the runtime, not s6: HERMES_GATEWAY_EXTERNAL_SUPERVISOR=1, --external-supervisor") }
         }
         let programArgv: PointerArray
         switch route {
         case .hermes(let why):
             programArgv = PointerArray(prefix: Bytes(userName), argv + first, count: Int(argc) - first, suffix: suffix)
-            var m = Bytes("route: hermes (")
-            m.add(why.text)
-            m.add(")")
-            trace(m)
+            trace {
+                var m = Bytes("route: hermes (")
+                m.add(why.text)
+                m.add(")")
+                return m
+            }
         case .program(let why):
             programArgv = PointerArray(prefix: nil, argv + first, count: Int(argc) - first, suffix: suffix)
-            var m = Bytes("route: program ")
-            m.add(firstArg ?? [])
-            m.add(" (")
-            m.add(why.text)
-            m.add(")")
-            trace(m)
+            trace {
+                var m = Bytes("route: program ")
+                m.add(firstArg ?? [])
+                m.add(" (")
+                m.add(why.text)
+                m.add(")")
+                return m
+            }
         }
         return LaunchPlan(argv: programArgv, envp: CStringArray(env.entries), path: path, drop: drop)
     }

@@ -122,6 +122,7 @@ public enum Privdrop {
 
     static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) -> Never {
         try refuseSetuid()
+        Sys.execFollows = true
         let options: Options
         switch try parse(argc: argc, argv: argv) {
         case .help:
@@ -164,7 +165,7 @@ public enum Privdrop {
             envChanges.append(.set(Bytes("USER"), entry.name))
             envChanges.append(.set(Bytes("LOGNAME"), entry.name))
         }
-        let plan = try DropPlan.decide(target, current: CurrentIDs.read())
+        let plan = try DropPlan.decide(target, current: CurrentIDs.read(gids: false))
         let prog = UnsafePointer(argv + options.programIndex)
 
         if options.explain {

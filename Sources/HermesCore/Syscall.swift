@@ -30,6 +30,23 @@ public enum Sys {
         _ = CHermes.close(fd)
     }
 
+    /// Set by the paths that go straight on to execve (privdrop, hermes-init's CMD
+    /// mode): descriptors opened close-on-exec to read a file are then left to the exec
+    /// to close, which saves one system call each. Only the first 64 are left, so a
+    /// directory of thousands of files cannot run us out of descriptors. The PID-1
+    /// supervisor, which lives on, closes as it goes.
+    nonisolated(unsafe) public static var execFollows = false
+    nonisolated(unsafe) static var leftOpen = 0
+
+    /// Done reading `fd` (opened by `open` or `openat` here, so close-on-exec).
+    public static func done(_ fd: Int32) {
+        if execFollows && leftOpen < 64 {
+            leftOpen += 1
+        } else {
+            close(fd)
+        }
+    }
+
     /// Reads everything from `fd` until end of file. Fails with `EFBIG` past `limit` bytes.
     /// A regular file is read straight into one buffer one byte larger than its size: a
     /// short read of a regular file means its end, so one read does. Anything else is
@@ -72,7 +89,16 @@ public enum Sys {
 
     /// The names in an open directory, "." and ".." left out, read with getdents64.
     public static func directoryEntries(_ fd: Int32) throws(Errno) -> [Bytes] {
-        var names = [Bytes]()
+        try directoryListing(fd).map { $0.name }
+    }
+
+    /// `d_type` of a regular file (DT_REG).
+    public static let regularFileType: UInt8 = 8
+
+    /// The entries of an open directory with their `d_type` (DT_UNKNOWN, 0, when the
+    /// file system does not say), "." and ".." left out.
+    public static func directoryListing(_ fd: Int32) throws(Errno) -> [(name: Bytes, type: UInt8)] {
+        var names = [(name: Bytes, type: UInt8)]()
         var buffer = [UInt8](repeating: 0, count: 8192)
         while true {
             let n = buffer.withUnsafeMutableBytes { CHermes_getdents64(fd, $0.baseAddress, $0.count) }
@@ -88,16 +114,56 @@ public enum Sys {
                 var end = off + 19
                 while buffer[end] != 0 { end += 1 }
                 let name = Array(buffer[(off + 19)..<end])
-                if !(name == [0x2E] || name == [0x2E, 0x2E]) { names.append(name) }
+                if !(name == [0x2E] || name == [0x2E, 0x2E]) { names.append((name, buffer[off + 18])) }
                 off += reclen
             }
+        }
+    }
+
+    /// Reads a file the caller knows is regular (its directory entry said so) without
+    /// asking fstat for its size: a short read of a regular file is its end, so a small
+    /// file takes one read. Fails with `EFBIG` past `limit` bytes.
+    public static func readRegular(_ fd: Int32, limit: Int) throws(Errno) -> Bytes {
+        // The first read goes into a buffer on the stack, so a small file costs one
+        // allocation of its own size and touches no fresh heap page.
+        var failure: Int32 = 0
+        var full = false
+        var result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buf -> Bytes in
+            while true {
+                let n = read(fd, buf.baseAddress, buf.count)
+                if n >= 0 {
+                    full = n == buf.count
+                    return Bytes(UnsafeBufferPointer(rebasing: buf[..<n]))
+                }
+                let e = CHermes_errno()
+                if e != EINTR { failure = e; return [] }
+            }
+        }
+        if failure != 0 { throw Errno(failure) }
+        if !full { return result }
+        var chunk = 4096
+        while true {
+            let want = Swift.min(chunk, limit + 1 - result.count)
+            let piece = Bytes(unsafeUninitializedCapacity: want) { buf, count in
+                while true {
+                    let n = read(fd, buf.baseAddress, buf.count)
+                    if n >= 0 { count = n; return }
+                    let e = CHermes_errno()
+                    if e != EINTR { failure = e; count = 0; return }
+                }
+            }
+            if failure != 0 { throw Errno(failure) }
+            result.append(contentsOf: piece)
+            if result.count > limit { throw Errno(EFBIG) }
+            if piece.count < want { return result }
+            chunk *= 2
         }
     }
 
     /// Reads a whole file. `limit` bounds what a hostile file can make us allocate.
     public static func readFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
         let fd = try open(path, O_RDONLY)
-        defer { close(fd) }
+        defer { done(fd) }
         return try readAll(fd, limit: limit)
     }
 

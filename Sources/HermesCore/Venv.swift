@@ -1,3 +1,5 @@
+import CHermes
+
 /// Python venv activation without a shell: the variables the venv's `bin/activate`
 /// exports, and none of its private ones (`_OLD_VIRTUAL_*`, `deactivate`).
 public enum Venv {
@@ -5,20 +7,26 @@ public enum Venv {
     /// `VIRTUAL_ENV_PROMPT=...` in the script (quoted or not, no expansion in it).
     /// Scripts that compute it (uv's `$(basename ...)`) or lack it get `(<dir name>) `.
     public static func prompt(activateScript: Bytes, venvDir: Bytes) -> Bytes {
-        let s = activateScript
-        let key = Bytes("VIRTUAL_ENV_PROMPT=")
-        var lineStart = 0
-        while lineStart < s.count {
-            var lineEnd = lineStart
-            while lineEnd < s.count && s[lineEnd] != 0x0A { lineEnd += 1 }
-            var i = lineStart
-            while i < lineEnd && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
-            if i + key.count <= lineEnd && s.hasPrefix(key, at: i),
-               let value = literal(Array(s[(i + key.count)..<lineEnd])) {
-                return value
+        let found: Bytes? = activateScript.withUnsafeBufferPointer { s in
+            guard let base = s.baseAddress else { return nil }
+            let key: StaticString = "VIRTUAL_ENV_PROMPT="
+            let keyLength = key.utf8CodeUnitCount
+            var lineStart = 0
+            while lineStart < s.count {
+                // memchr finds the line's end: the script is scanned at memchr's speed.
+                let nl = memchr(base + lineStart, 0x0A, s.count - lineStart)
+                let lineEnd = nl.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? s.count
+                var i = lineStart
+                while i < lineEnd && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
+                if lineEnd - i >= keyLength && memcmp(base + i, key.utf8Start, keyLength) == 0,
+                   let value = literal(Array(s[(i + keyLength)..<lineEnd])) {
+                    return value
+                }
+                lineStart = lineEnd + 1
             }
-            lineStart = lineEnd + 1
+            return nil
         }
+        if let found { return found }
         var base = venvDir
         if let slash = venvDir.lastIndex(of: 0x2F) { base = Array(venvDir[(slash + 1)...]) }
         var p = Bytes("(")
