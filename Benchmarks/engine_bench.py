@@ -135,7 +135,7 @@ def main():
     ap.add_argument("--version", default="3.2.3.0")
     a = ap.parse_args()
     v = a.version
-    lines = ["## 5. In the container engine", "",
+    lines = ["## 6. In the container engine", "",
              "%s with runc, s6-overlay %s (the published pin), the images of `Tests/engine/images.sh`: the s6-era "
              "shell glue (before) and this repository's Dockerfile FROM it (ours). Each table is one run, before and ours "
              "in turn. `-e S6_KILL_GRACETIME=0` as in the tests. %s"

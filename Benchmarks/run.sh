@@ -14,8 +14,11 @@ chmod 755 "$bin"
 scripts/build-embedded.sh "$bin" >/dev/null
 swift build -c release -Xswiftc -static-executable --product privdrop >/dev/null
 cp .build/release/privdrop "$bin/privdrop-fallback"
-for p in privdrop-ref true sigecho; do
+for p in privdrop-ref true sigecho floor floor-drop; do
   musl-gcc -static -Os -s -o "$bin/$p" "$here/cref/$p.c"
+done
+for p in interleave syscost; do
+  musl-gcc -static -O2 -s -o "$bin/$p" "$here/cref/$p.c"
 done
 # The engine section (5.) needs the test images, for the published pin only.
 S6_VERSIONS=3.2.3.0 Tests/engine/images.sh
@@ -24,7 +27,7 @@ if [ "${1-}" = --quick ]; then
   python3 "$here/bench.py" --bin "$bin" --out "$out" --quick
   python3 "$here/engine_bench.py" --out "$out" --quick
   # Not a timed test: it checks that every table came out with numbers.
-  for section in "## 1." "## 2." "## 3." "## 4." "## Targets" "## 5."; do
+  for section in "## 1." "## 2." "## 3." "## 4." "## 5." "## Targets" "## 6."; do
     grep -q "^$section" "$out" || { echo "bench smoke: section $section missing" >&2; exit 1; }
   done
   if grep -E '^\| [^|]+ \|.*(nan|None)' "$out"; then echo "bench smoke: a value is missing" >&2; exit 1; fi
