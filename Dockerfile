@@ -6,22 +6,32 @@
 #   --build-arg BINARIES=prebuilt       take dist/privdrop and dist/hermes-init (made by
 #                                       scripts/build-embedded.sh) instead of compiling
 #                                       them here; for machines without the Swift image
+# Multi-arch: docker buildx build --platform linux/amd64,linux/arm64 . (the binaries are
+# cross-built on the build machine; the base image must exist for both platforms).
 
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG HERMES_BASE_IMAGE=nousresearch/hermes-agent:latest
 ARG BINARIES=build
 
-FROM ${SWIFT_IMAGE} AS build
+# The build stage runs on the build machine and cross-builds for the target platform:
+# `docker buildx build --platform linux/amd64,linux/arm64 .` on an amd64 builder runs
+# the Swift compiler natively for both (scripts/build-embedded.sh, ARCH from TARGETARCH).
+FROM --platform=${BUILDPLATFORM} ${SWIFT_IMAGE} AS build
+ARG TARGETARCH
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN apt-get update \
     && apt-get install -y --no-install-recommends musl-tools=1.2.3-1 musl-dev=1.2.3-1 file=1:5.44-3 \
+    && if [ "${TARGETARCH:-}" = arm64 ] && [ "$(uname -m)" = x86_64 ]; then \
+         dpkg --add-architecture arm64 && apt-get update \
+         && apt-get install -y --no-install-recommends musl-dev:arm64=1.2.3-1 gcc-aarch64-linux-gnu=4:12.2.0-3; \
+       fi \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Sources/ Sources/
 COPY scripts/build-embedded.sh scripts/
 # The shipped build: Embedded Swift against musl, linked static. The script fails
 # unless `file` calls both binaries statically linked; the check is repeated here.
-RUN scripts/build-embedded.sh /out \
+RUN ARCH="${TARGETARCH:-$(uname -m)}" scripts/build-embedded.sh /out \
     && file /out/privdrop /out/hermes-init \
     && [ "$(file /out/privdrop /out/hermes-init | grep -c 'statically linked')" = 2 ]
 

@@ -1,42 +1,104 @@
 #!/usr/bin/env bash
 # Builds the shipped binaries: Embedded Swift compiled against musl's headers and
-# linked statically with musl-gcc. Usage: scripts/build-embedded.sh [OUTDIR] (default dist/)
+# linked statically against musl.
+#   scripts/build-embedded.sh [OUTDIR]          (default dist/)
+#   ARCH=aarch64 scripts/build-embedded.sh OUT  (x86_64 or aarch64; default: this machine's)
+#
+# Per target, derived from ARCH:
+#   ARCH-unknown-linux-gnu, when the toolchain ships Embedded modules for it (an x86_64
+#     toolchain for x86_64, an aarch64 one for aarch64): linked by musl-gcc (musl-tools).
+#   otherwise, for aarch64 (an x86_64 toolchain cross-building): Swift target
+#     aarch64-none-none-elf, the Embedded modules the toolchain ships for 64-bit Arm
+#     (the calling convention and data model of aarch64 Linux, AAPCS64 and LP64);
+#     objects for musl's aarch64 headers, linked by the toolchain's ld.lld against
+#     /usr/lib/aarch64-linux-musl (musl-dev:arm64) and the cross gcc's libgcc
+#     (gcc-aarch64-linux-gnu). GNU ld refuses these objects ("copy relocation against
+#     non-copyable protected symbol"); lld links them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${1:-$root/dist}")
-musl_include=/usr/include/x86_64-linux-musl
-
-command -v musl-gcc >/dev/null || { echo "build-embedded: musl-gcc missing (apt-get install musl-tools)" >&2; exit 1; }
-[ -d "$musl_include" ] || { echo "build-embedded: $musl_include missing (apt-get install musl-dev)" >&2; exit 1; }
+arch=${ARCH:-$(uname -m)}
+case $arch in
+  x86_64|amd64) arch=x86_64 ;;
+  aarch64|arm64) arch=aarch64 ;;
+  *) echo "build-embedded: unsupported ARCH '$arch' (x86_64 or aarch64)" >&2; exit 1 ;;
+esac
+musl_include=/usr/include/$arch-linux-musl
+musl_lib=/usr/lib/$arch-linux-musl
+missing() { echo "build-embedded: $1 missing for $arch ($2)" >&2; exit 1; }
+[ -d "$musl_include" ] || missing "$musl_include" "apt-get install musl-dev$([ "$arch" = "$(uname -m)" ] || echo ":arm64")"
+[ -f "$musl_lib/libc.a" ] || missing "$musl_lib/libc.a" "apt-get install musl-dev$([ "$arch" = "$(uname -m)" ] || echo ":arm64")"
+swift_bin=$(dirname "$(readlink -f "$(command -v swiftc)")")
+embedded=$swift_bin/../lib/swift/embedded
+if [ -d "$embedded/$arch-unknown-linux-gnu" ]; then
+  swift_target=$arch-unknown-linux-gnu
+  bare=false
+elif [ "$arch" = aarch64 ] && [ -d "$embedded/aarch64-none-none-elf" ]; then
+  swift_target=aarch64-none-none-elf
+  bare=true
+else
+  missing "Embedded Swift modules" "$embedded has neither $arch-unknown-linux-gnu nor a bare-metal $arch target"
+fi
+if [ "$bare" = false ]; then
+  command -v musl-gcc >/dev/null || missing musl-gcc "apt-get install musl-tools"
+  cc=(musl-gcc)
+else
+  command -v aarch64-linux-gnu-gcc >/dev/null || missing aarch64-linux-gnu-gcc "apt-get install gcc-aarch64-linux-gnu"
+  [ -x "$swift_bin/ld.lld" ] || missing "$swift_bin/ld.lld" "the Swift toolchain's lld"
+  cc=(aarch64-linux-gnu-gcc -nostdinc -isystem "$musl_include" -isystem "$(aarch64-linux-gnu-gcc -print-file-name=include)")
+fi
 
 obj=$(mktemp -d)
 trap 'rm -rf "$obj"' EXIT
 mkdir -p "$out"
 
 flags=(
+  -target "$swift_target"
   -enable-experimental-feature Embedded -wmo -Osize -parse-as-library
   -Xfrontend -function-sections
   -Xcc -nostdlibinc -Xcc -isystem -Xcc "$musl_include" -Xcc -D_GNU_SOURCE
+  -D HERMES_MUSL
   -I "$root/Sources/CHermes/include"
 )
-# clang says "libc not found for 'x86_64-unknown-linux-gnu'" because of -nostdlibinc; harmless.
+# The bare-metal target defines no OS macros; musl's headers and ours want Linux's.
+if [ "$bare" = true ]; then flags+=(-Xcc -D__linux__ -Xcc -D__unix__ -Xcc -D__gnu_linux__); fi
+# clang says "libc not found for '<target>'" because of -nostdlibinc; harmless.
 quiet() { "$@" 2> >(grep -v "libc not found" >&2); }
 
 # The allocator of Sources/CHermes/arena.c (see there) in place of musl's malloc.
-musl-gcc -c -Os -DHERMES_ARENA "$root/Sources/CHermes/arena.c" -o "$obj/arena.o"
+"${cc[@]}" -c -Os -DHERMES_ARENA "$root/Sources/CHermes/arena.c" -o "$obj/arena.o"
 
 quiet swiftc "${flags[@]}" -module-name HermesCore \
   -emit-module -emit-module-path "$obj/HermesCore.swiftmodule" \
   -c "$root"/Sources/HermesCore/*.swift -o "$obj/HermesCore.o"
 
+link() {  # link OUTPUT OBJECTS...
+  local output=$1
+  shift
+  if [ "$bare" = false ]; then
+    musl-gcc -static -Os -Wl,--gc-sections -Wl,-z,noseparate-code -s "$@" -o "$output"
+  else
+    local gcc_dir
+    gcc_dir=$(dirname "$(aarch64-linux-gnu-gcc -print-libgcc-file-name)")
+    "$swift_bin/ld.lld" -static --gc-sections -z noseparate-code -s -o "$output" \
+      "$musl_lib/crt1.o" "$musl_lib/crti.o" "$gcc_dir/crtbeginT.o" "$@" \
+      -L"$musl_lib" -L"$gcc_dir" --start-group -lc -lgcc -lgcc_eh --end-group \
+      "$gcc_dir/crtend.o" "$musl_lib/crtn.o"
+  fi
+}
+
 build() {  # build NAME TARGETDIR
   quiet swiftc "${flags[@]}" -module-name "$2" -I "$obj" -c "$root/Sources/$2/Entry.swift" -o "$obj/$1.o"
-  musl-gcc -static -Os -Wl,--gc-sections -Wl,-z,noseparate-code -s "$obj/HermesCore.o" "$obj/$1.o" "$obj/arena.o" -o "$out/$1"
+  link "$out/$1" "$obj/HermesCore.o" "$obj/$1.o" "$obj/arena.o"
   if ! file "$out/$1" | grep -q 'statically linked'; then
     echo "build-embedded: $out/$1 is not a static executable" >&2
+    exit 1
+  fi
+  if file "$out/$1" | grep -q interpreter; then
+    echo "build-embedded: $out/$1 names an interpreter" >&2
     exit 1
   fi
 }
 build privdrop Privdrop
 build hermes-init HermesInit
-for f in "$out/privdrop" "$out/hermes-init"; do echo "build-embedded: $f: $(stat -c %s "$f") bytes"; done
+for f in "$out/privdrop" "$out/hermes-init"; do echo "build-embedded: $f ($arch): $(stat -c %s "$f") bytes"; done

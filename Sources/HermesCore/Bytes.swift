@@ -1,4 +1,4 @@
-#if !os(Linux)
+#if !os(Linux) && !HERMES_MUSL
 #error("HermesCore targets Linux only")
 #endif
 
