@@ -80,7 +80,9 @@ link() {  # link OUTPUT OBJECTS...
   else
     local gcc_dir
     gcc_dir=$(dirname "$(aarch64-linux-gnu-gcc -print-libgcc-file-name)")
-    "$swift_bin/ld.lld" -static --gc-sections -z noseparate-code -s -o "$output" \
+    # Two segments (code and read-only data; data), as -z noseparate-code gives GNU ld:
+    # a static program has nothing to relocate, so RELRO would protect nothing.
+    "$swift_bin/ld.lld" -static --gc-sections --no-rosegment -z norelro -s -o "$output" \
       "$musl_lib/crt1.o" "$musl_lib/crti.o" "$gcc_dir/crtbeginT.o" "$@" \
       -L"$musl_lib" -L"$gcc_dir" --start-group -lc -lgcc -lgcc_eh --end-group \
       "$gcc_dir/crtend.o" "$musl_lib/crtn.o"
