@@ -359,6 +359,24 @@ class Bench:
         for name, (ins, sc, fl) in counts.items():
             self.out(f"| {name} | {ins if ins is not None else 'n/a'} | {sc} | {fl} |")
         self.out()
+        med = {n: t[0] for (n, _), t in zip(commands, times)}
+        n = [c for c, _ in commands]
+        steps = [
+            ("one more exec (the floor itself)", med[n[1]] - med[n[0]]),
+            ("privdrop's start: process set-up, argument parsing, PATH search (privdrop \"\" − floor)", med[n[3]] - med[n[1]]),
+            ("credential changes, raw (floor-drop − floor)", med[n[2]] - med[n[1]]),
+            ("credential changes with privdrop's decision and verification (65534:65534 − \"\")", med[n[4]] - med[n[3]]),
+            ("reading /etc/passwd and /etc/group, resolving nobody (nobody − 65534:65534)", med[n[5]] - med[n[4]]),
+            ("hermes-init's contract work: the container environment, the guard, HOME, cwd, venv, routing "
+             "(hermes-init − privdrop hermes)", med[n[7]] - med[n[6]]),
+        ]
+        self.out("Where the time goes, from the medians above:")
+        self.out()
+        self.out("| step | µs |")
+        self.out("|---|---:|")
+        for label, us in steps:
+            self.out(f"| {label} | {us:.1f} |")
+        self.out()
         self.out(f"What the kernel charges for the pieces (`cref/syscost.c`, same fixture): a bare system call "
                  f"{cost['syscall_ns'] / 1000:.2f} µs; reading a small file (openat + read) "
                  f"{cost['open_read_ns'] / 1000:.2f} µs, with fstat {cost['open_fstat_read_ns'] / 1000:.2f} µs; "
