@@ -437,12 +437,12 @@ class Bench:
             self.out("**What costs hermes-init the difference** (section 2's counts, hermes-init minus privdrop): "
                      f"{h_sc - p_sc} more system calls, {h_fl - p_fl} more page faults and {h_ins - p_ins} more "
                      "user instructions. The system calls are the work the contract asks for: the container "
-                     "environment directory (getdents64 twice, then openat, fstat, read and close for each of its "
-                     "8 files), the venv's activate script (4 more), getcwd and two chdir for the `cd /opt/data` "
-                     "check. At about 1 µs a system call and 2.5 µs a page fault on this VM (performance-baseline.md) "
-                     "they alone are most of the gap; the instructions go to copying the environment, the envdir "
-                     "values and the activate script into arrays and rendering the new envp. The target would need "
-                     "an envdir of about one file.")
+                     "environment directory (getdents64 twice, then openat and read for each of its files; their "
+                     "closes are left to the exec), the venv's activate script (openat, fstat, read), getcwd and "
+                     "an access() check of /opt/data. Section 5 prices them: reading one small file costs about "
+                     "as much as all of privdrop's start. The instructions go to copying the environment, the "
+                     "envdir values and the activate script into arrays and rendering the new envp. The target "
+                     "would need an envdir of about one file.")
             self.out()
 
     def header(self):
