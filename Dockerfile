@@ -8,6 +8,8 @@
 #                                       them here; for machines without the Swift image
 # Multi-arch: docker buildx build --platform linux/amd64,linux/arm64 . (the binaries are
 # cross-built on the build machine; the base image must exist for both platforms).
+# podman 4.3 (buildah 1.28) resolves `FROM ${BINARIES}` only from a value given on the
+# command line: there, pass --build-arg BINARIES=build (or =prebuilt) explicitly.
 
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG HERMES_BASE_IMAGE=nousresearch/hermes-agent:latest
