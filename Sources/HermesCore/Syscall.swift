@@ -141,23 +141,9 @@ public enum Sys {
         }
         if failure != 0 { throw Errno(failure) }
         if !full { return result }
-        var chunk = 4096
-        while true {
-            let want = Swift.min(chunk, limit + 1 - result.count)
-            let piece = Bytes(unsafeUninitializedCapacity: want) { buf, count in
-                while true {
-                    let n = read(fd, buf.baseAddress, buf.count)
-                    if n >= 0 { count = n; return }
-                    let e = CHermes_errno()
-                    if e != EINTR { failure = e; count = 0; return }
-                }
-            }
-            if failure != 0 { throw Errno(failure) }
-            result.append(contentsOf: piece)
-            if result.count > limit { throw Errno(EFBIG) }
-            if piece.count < want { return result }
-            chunk *= 2
-        }
+        // Longer than the stack buffer (rare for one variable): the rest as any file.
+        result.append(contentsOf: try readAll(fd, limit: limit - result.count))
+        return result
     }
 
     /// Reads a whole file. `limit` bounds what a hostile file can make us allocate.

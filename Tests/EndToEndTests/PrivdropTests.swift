@@ -254,6 +254,8 @@ struct PrivdropEndToEndTests {
             ("TWOLF", Array("x\n\n".utf8)), ("CRLF", Array("x\r\n".utf8)), ("MULTI", Array("a\nb\n".utf8)),
             ("NULLF", [0x61, 0x00, 0x0A]), ("LFNUL", [0x61, 0x0A, 0x00]), ("TRAIL", Array("x \t\n".utf8)),
             ("BYTES", [0xC3, 0xA9, 0xFF, 0x01, 0x0A]), ("LEAD", Array("\n\nx\n".utf8)), (".hidden", Array("no\n".utf8)),
+            ("LONG", Array(repeating: 0x61, count: 1023) + [0x0A]), ("LONGER", Array(repeating: 0x62, count: 5000) + [0x0A]),
+            ("EXACT", Array(repeating: 0x63, count: 1024)),
             ("A=B", Array("no\n".utf8)),
         ]
         for (name, bytes) in files { try d.write("env/" + name, Data(bytes)) }
