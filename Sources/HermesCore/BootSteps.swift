@@ -93,7 +93,3 @@ public enum BootSteps {
         }
     }
 }
-
-extension StaticString {
-    var cString: UnsafePointer<CChar> { UnsafeRawPointer(utf8Start).assumingMemoryBound(to: CChar.self) }
-}

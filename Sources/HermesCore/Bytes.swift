@@ -6,6 +6,11 @@
 /// from end to end. `String` would repair invalid UTF-8, so it is never used for data.
 public typealias Bytes = [UInt8]
 
+extension StaticString {
+    /// A literal as a C string: Swift's string literals are NUL-terminated.
+    public var cString: UnsafePointer<CChar> { UnsafeRawPointer(utf8Start).assumingMemoryBound(to: CChar.self) }
+}
+
 extension Array where Element == UInt8 {
     /// Appends the UTF-8 bytes of a literal.
     @inlinable

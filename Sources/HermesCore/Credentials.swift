@@ -33,7 +33,7 @@ public struct AccountFiles {
     /// Reads a file lazily: only the forms that need a file read it.
     static func load(_ path: StaticString) throws(Failure) -> Bytes {
         do {
-            return try Sys.readFile(UnsafeRawPointer(path.utf8Start).assumingMemoryBound(to: CChar.self))
+            return try Sys.readFile(path.cString)
         } catch {
             var op = Bytes("read ")
             op.add(path)

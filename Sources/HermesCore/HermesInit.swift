@@ -46,8 +46,9 @@ public enum HermesInit {
          its value the file less one trailing newline; an empty file unsets
       2. started as a uid other than root or hermes's: refuse (exit 1), tell the user to
          pass HERMES_UID/HERMES_GID (or PUID/PGID) instead of --user
-      3. HOME=/opt/data; HERMES_HOME defaults to HOME; enter /opt/data, activate the venv
-         /opt/hermes/.venv, return to HERMES_ORIG_CWD or the start directory
+      3. HOME=/opt/data; HERMES_HOME defaults to HOME; check that /opt/data can be
+         entered, activate the venv /opt/hermes/.venv, start the program in
+         HERMES_ORIG_CWD or the start directory
       4. route: no arguments -> hermes; a hermes subcommand name or a first argument
          starting with '-' -> hermes ARGS; a first argument with '/' -> run it; an
          executable on PATH -> run it; otherwise -> hermes ARGS

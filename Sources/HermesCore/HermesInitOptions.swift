@@ -17,7 +17,7 @@ extension HermesInit {
     public static func parse(
         argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         getenv: (StaticString) -> Bytes? = { name in
-            CHermes.getenv(UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)).map { Bytes(cString: $0) }
+            CHermes.getenv(name.cString).map { Bytes(cString: $0) }
         }
     ) throws(Failure) -> Options {
         var o = Options()

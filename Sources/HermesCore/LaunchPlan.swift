@@ -120,7 +120,7 @@ extension HermesInit {
         }
         let script: Bytes
         do {
-            script = try Sys.readFile(UnsafeRawPointer(activatePath.utf8Start).assumingMemoryBound(to: CChar.self), limit: 1 << 20)
+            script = try Sys.readFile(activatePath.cString, limit: 1 << 20)
         } catch {
             var op = Bytes("activate the venv: read ")
             op.add(activatePath)
