@@ -47,6 +47,21 @@ FROM ${BINARIES} AS binaries
 # hermes itself, so no USER line here.
 FROM ${HERMES_BASE_IMAGE} AS image
 COPY --from=binaries --chmod=0755 /out/hermes-init /out/privdrop /opt/hermes/bin/
+# The installed hermes-agent renders the gateway slots and finds the container's
+# command: docker/hermes-agent/apply.py applies the patch for its version (slots that
+# exec privdrop; the reconciler sees the command behind hermes-init), checks the result,
+# and writes the CLI's own subcommand list for hermes-init's routing. A hermes-agent the
+# patch does not fit fails the build, naming the version found.
+# HERMES_AGENT_PATCH=skip is for test images whose hermes_cli is a stand-in only.
+ARG HERMES_AGENT_PATCH=apply
+COPY docker/hermes-agent/apply.py docker/hermes-agent/hermes-agent-*.patch /tmp/hermes-agent/
+RUN if [ "${HERMES_AGENT_PATCH}" = skip ]; then \
+      echo "hermes-agent-patch: skipped (HERMES_AGENT_PATCH=skip): slots keep what hermes_cli renders" >&2; \
+    else \
+      /opt/hermes/.venv/bin/python /tmp/hermes-agent/apply.py \
+        --subcommands /opt/hermes/share/hermes-init/subcommands; \
+    fi \
+    && rm -rf /tmp/hermes-agent
 # docker exec shim: `docker exec C hermes ...` drops to hermes through privdrop.
 COPY --chmod=0755 docker/bin/hermes /opt/hermes/bin/hermes
 # Static s6-rc services, registered in the user bundle the base image's s6-overlay

@@ -2,7 +2,8 @@
 # Every test: unit and end-to-end tests against the SwiftPM debug build; the end-to-end
 # tests again against the shipped Embedded/musl binaries and the regular static
 # fallback, and against the aarch64 build under qemu-user; the engine tests (the image built and run in podman under the real s6-overlay
-# /init); the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
+# /init, with the probe and with the real hermes-agent CLI); the hermes-agent patch's pytest
+# tests against the installed package; the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
 # a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
 # for real. FUZZ_SECONDS (default 20) sets the time per fuzz target.
 set -euo pipefail
@@ -42,6 +43,9 @@ fi
 
 step "engine tests: the images under s6-overlay's own /init in podman (Tests/engine)"
 scripts/test-engine.sh
+
+step "hermes-agent patch: pytest against the installed hermes-agent 0.19.0, patched as the image is"
+scripts/test-hermes-agent.sh
 
 step "AddressSanitizer: the whole suite (leak checks off: our programs exec or _exit)"
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 swift test --sanitize=address --scratch-path .build-asan

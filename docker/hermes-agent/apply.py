@@ -1,0 +1,243 @@
+"""Fits the installed hermes-agent to this image: applies the patch for its version
+(hermes-agent-VERSION.patch beside this file) and writes the CLI's top-level
+subcommands where hermes-init reads them. Run by the Dockerfile with the image's
+own Python, as root:
+
+    /opt/hermes/.venv/bin/python apply.py [--subcommands FILE] [--privdrop PATH]
+
+The package is found by importing it (pip puts hermes_cli in site-packages; the
+published image keeps a source tree at /opt/hermes). The patch is applied exactly:
+every context and removed line must match where the hunk says, or nothing is
+written. A version with no patch here, or a patch that does not fit, fails the
+build with a message naming the version found; an image never keeps
+with-contenv/s6-setuidgid slots silently. After patching, the slot renderer is run
+and its scripts are checked; the reconciler is checked to see the command behind
+hermes-init. Exit 0 on success, 1 with a message on stderr otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROG = "hermes-agent-patch"
+
+
+def fail(message: str) -> "NoReturn":  # noqa: F821
+    print(f"{PROG}: fatal: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def find_package() -> tuple[Path, str]:
+    """The directory that holds hermes_cli/, and hermes-agent's version."""
+    try:
+        import hermes_cli  # noqa: PLC0415
+    except ImportError as exc:
+        fail(f"unable to import hermes_cli with {sys.executable}: {exc}; "
+             "the image needs hermes-agent installed in its venv")
+    root = Path(hermes_cli.__file__).resolve().parent.parent
+    version = None
+    try:
+        from importlib.metadata import PackageNotFoundError, version as dist_version
+        try:
+            version = dist_version("hermes-agent")
+        except PackageNotFoundError:
+            pass
+    except ImportError:
+        pass
+    if version is None:
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            m = re.search(r'(?m)^version\s*=\s*"([^"]+)"', pyproject.read_text())
+            if m:
+                version = m.group(1)
+    if version is None:
+        fail(f"hermes_cli found in {root}, but not which hermes-agent version it is "
+             "(no distribution metadata, no pyproject.toml)")
+    return root, version
+
+
+HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def parse_patch(text: str) -> list[tuple[str, list[tuple[int, list[str], list[str]]]]]:
+    """[(path, [(old_start, old_lines, new_start, new_lines), ...]), ...] from a
+    unified diff; each start is a line number on its own side."""
+    files: list = []
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
+            path = lines[i + 1][4:].strip().split("\t")[0]
+            if path.startswith("b/"):
+                path = path[2:]
+            hunks: list = []
+            files.append((path, hunks))
+            i += 2
+            while i < len(lines) and lines[i].startswith("@@"):
+                m = HUNK.match(lines[i])
+                if not m:
+                    fail(f"malformed hunk header in the patch: {lines[i].rstrip()}")
+                old_start = int(m.group(1))
+                old_count = int(m.group(2) or 1)
+                new_start = int(m.group(3))
+                new_count = int(m.group(4) or 1)
+                old: list[str] = []
+                new: list[str] = []
+                i += 1
+                while (len(old) < old_count or len(new) < new_count) and i < len(lines):
+                    tag, body = lines[i][:1], lines[i][1:]
+                    if tag == " ":
+                        old.append(body)
+                        new.append(body)
+                    elif tag == "-":
+                        old.append(body)
+                    elif tag == "+":
+                        new.append(body)
+                    elif tag == "\\":
+                        pass
+                    else:
+                        fail(f"malformed hunk line in the patch: {lines[i].rstrip()}")
+                    i += 1
+                hunks.append((old_start, old, new_start, new))
+        else:
+            i += 1
+    if not files:
+        fail("the patch holds no file")
+    return files
+
+
+def apply_hunks(source: list[str], hunks, reverse: bool = False) -> list[str] | None:
+    """The patched lines (unpatched with `reverse`), or None when a hunk does not
+    match exactly where it says."""
+    out: list[str] = []
+    pos = 0
+    for old_start, old, new_start, new in hunks:
+        start, want, put = (new_start, new, old) if reverse else (old_start, old, new)
+        start -= 1
+        if start < pos or source[start:start + len(want)] != want:
+            return None
+        out.extend(source[pos:start])
+        out.extend(put)
+        pos = start + len(want)
+    out.extend(source[pos:])
+    return out
+
+
+def apply_patch(root: Path, patch: Path) -> list[Path]:
+    """Applies `patch` under `root`; every file is checked before any is written.
+    Returns the files changed (none when the patch is in place already)."""
+    plan = []
+    already = 0
+    for rel, hunks in parse_patch(patch.read_text()):
+        target = root / rel
+        if not target.is_file():
+            return fail_fit(root, patch, f"{target} does not exist")
+        source = target.read_text().splitlines(keepends=True)
+        result = apply_hunks(source, hunks)
+        if result is None:
+            # In place already? Then the patch reversed fits exactly.
+            if apply_hunks(source, hunks, reverse=True) is not None:
+                already += 1
+                continue
+            return fail_fit(root, patch, f"{target} differs from what the patch expects")
+        plan.append((target, "".join(result)))
+    for target, text in plan:
+        mode = target.stat().st_mode & 0o7777
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    changed = [t for t, _ in plan]
+    for target in changed:
+        compileall.compile_file(str(target), force=True, quiet=2)
+    return changed
+
+
+def fail_fit(root: Path, patch: Path, why: str):
+    fail(f"{patch.name} does not fit the hermes-agent installed in {root}: {why}. "
+         "Build FROM an image whose hermes-agent the patch fits, or port the patch "
+         "(docs/hermes-agent.md)")
+
+
+VERIFY = r"""
+import sys
+from hermes_cli import service_manager as sm, container_boot as cb
+sm._privdrop_available = lambda: True
+bad = ("s6-setuidgid", "with-contenv sh", "id -u")
+for profile in ("default", "coder"):
+    for name, text in (("run", sm.S6ServiceManager._render_run_script(profile, {})),
+                       ("finish", sm.S6ServiceManager._render_finish_script()),
+                       ("log/run", sm.S6ServiceManager._render_log_run(profile))):
+        for word in bad:
+            if word in text:
+                sys.exit(f"gateway-{profile}/{name} still has {word!r}")
+        if name != "finish" and sys.argv[1] not in text:
+            sys.exit(f"gateway-{profile}/{name} does not exec {sys.argv[1]}")
+argv = ("/bin/sh", "-e", "/run/s6/basedir/scripts/rc.init", "top",
+        "/opt/hermes/bin/hermes-init", "gateway", "run")
+if not cb._is_legacy_gateway_run_request(argv):
+    sys.exit("container_boot does not see `gateway run` behind hermes-init")
+if not cb._is_dashboard_container(argv[:5] + ("dashboard",)):
+    sys.exit("container_boot does not see `dashboard` behind hermes-init")
+"""
+
+SUBCOMMANDS = r"""
+import sys
+import hermes_cli.main as m
+names = getattr(m, "_BUILTIN_SUBCOMMANDS", None)
+if not names:
+    sys.exit("hermes_cli.main has no _BUILTIN_SUBCOMMANDS")
+sys.stdout.write("".join(n + "\n" for n in sorted(names)))
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    ap.add_argument("--subcommands", type=Path,
+                    help="write the CLI's top-level subcommands here, one a line")
+    ap.add_argument("--privdrop", default="/opt/hermes/bin/privdrop",
+                    help="the privdrop the rendered slots must exec (default %(default)s)")
+    args = ap.parse_args()
+
+    root, version = find_package()
+    patch = HERE / f"hermes-agent-{version}.patch"
+    if not patch.is_file():
+        have = sorted(p.name[len("hermes-agent-"):-len(".patch")]
+                      for p in HERE.glob("hermes-agent-*.patch"))
+        fail(f"hermes-agent {version} is installed in {root}; this image has patches "
+             f"for {', '.join(have)} only. Build FROM an image with one of those, or "
+             f"port the patch to {version} (docs/hermes-agent.md)")
+    changed = apply_patch(root, patch)
+    print(f"{PROG}: hermes-agent {version} in {root}: "
+          + (f"patched {', '.join(str(c.relative_to(root)) for c in changed)}" if changed
+             else "patch already in place"), file=sys.stderr)
+
+    # Checked in a fresh interpreter, so what runs is what is now on disk.
+    env = dict(os.environ, HERMES_HOME=tempfile.mkdtemp(prefix="hermes-home-"))
+    r = subprocess.run([sys.executable, "-c", VERIFY, args.privdrop], env=env,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"after patching, {r.stderr.strip() or 'the check failed'}")
+
+    if args.subcommands:
+        r = subprocess.run([sys.executable, "-c", SUBCOMMANDS], env=env,
+                           capture_output=True, text=True)
+        if r.returncode != 0 or not r.stdout.strip():
+            fail(f"unable to read the CLI's subcommands: {r.stderr.strip()}")
+        args.subcommands.parent.mkdir(parents=True, exist_ok=True)
+        args.subcommands.write_text(r.stdout)
+        print(f"{PROG}: {len(r.stdout.splitlines())} subcommands -> {args.subcommands}",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
