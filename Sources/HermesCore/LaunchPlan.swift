@@ -20,7 +20,7 @@ extension HermesInit {
         argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, first: Int, diag: Diagnostics,
         booted: [Environment.Change]? = nil
     ) throws(Failure) -> LaunchPlan {
-        let tracing = isTruthy(CHermes.getenv("HERMES_INIT_TRACE").map { Bytes(cString: $0) })
+        var tracing = isTruthy(CHermes.getenv("HERMES_INIT_TRACE").map { Bytes(cString: $0) })
         var env = Environment.current(recording: tracing)
         // Trace lines are only built when tracing: the fast path allocates none.
         func trace(_ message: () -> Bytes) { if tracing { diag.report("trace", message()) } }
@@ -41,6 +41,12 @@ extension HermesInit {
         } else if let changes = try Envdir.load(Bytes(containerEnvironment).nulTerminated, missingOK: true) {
             env.keepOnly([Bytes("PATH")])
             env.apply(changes)
+            // Under /init, `-e HERMES_INIT_TRACE=1` arrives here, with the container
+            // environment: tracing starts now (the changes above are not listed).
+            if !tracing && isTruthy(env.get("HERMES_INIT_TRACE")) {
+                tracing = true
+                env.recording = true
+            }
             trace {
                 var m = Bytes("environment: loaded ")
                 m.add(decimal: UInt64(changes.count))
@@ -143,10 +149,31 @@ extension HermesInit {
 
         // 4. Routing.
         let path = env.get("PATH")
-        let subcommands = env.get("HERMES_INIT_SUBCOMMANDS") ?? Bytes(Routing.defaultSubcommands)
         let firstArg: Bytes? = first < Int(argc) ? argv[first].map { Bytes(cString: $0) } : nil
-        let route = Routing.route(first: firstArg, isSubcommand: { Routing.listContains(subcommands, $0) },
-                                  locate: { Exec.locate($0, path: path) })
+        var listFailure: Failure? = nil
+        let route = Routing.route(first: firstArg, isSubcommand: { name in
+            let list: Bytes
+            if let fromEnv = env.get("HERMES_INIT_SUBCOMMANDS") {
+                list = fromEnv
+                trace { Bytes("subcommands: HERMES_INIT_SUBCOMMANDS") }
+            } else {
+                do throws(Errno) {
+                    list = try Sys.readFile(Routing.subcommandsFile.cString, limit: 1 << 16)
+                    trace { Bytes("subcommands: ") + Bytes(Routing.subcommandsFile) }
+                } catch {
+                    guard error == .noEntry else {
+                        var op = Bytes("read the subcommand list ")
+                        op.add(Bytes(Routing.subcommandsFile))
+                        listFailure = Failure.system(op, error)
+                        return false
+                    }
+                    list = Bytes(Routing.defaultSubcommands)
+                    trace { Bytes("subcommands: built in (hermes-agent 0.19.0)") }
+                }
+            }
+            return Routing.listContains(list, name)
+        }, locate: { Exec.locate($0, path: path) })
+        if let listFailure { throw listFailure }
         var suffix: Bytes? = nil
         if booted != nil, Int(argc) - first >= 2, let a = argv[first], let b = argv[first + 1],
            cStringEquals(a, "gateway"), cStringEquals(b, "run") {

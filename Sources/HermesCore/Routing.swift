@@ -1,12 +1,19 @@
 /// hermes-init's routing decision: which program the container's arguments run. Pure.
 public enum Routing {
-    /// Top-level subcommands of the `hermes` CLI (hermes_cli's argument parser). A first
-    /// argument naming one of them always goes to hermes, even when a program of the
-    /// same name is on PATH (`mcp` from the MCP SDK, `login` from util-linux).
-    /// `HERMES_INIT_SUBCOMMANDS` (names separated by spaces, commas or colons) replaces
-    /// the list.
+    /// Top-level subcommands of the `hermes` CLI: `_BUILTIN_SUBCOMMANDS` of hermes-agent
+    /// 0.19.0's hermes_cli/main.py. A first argument naming one of them always goes to
+    /// hermes, even when a program of the same name is on PATH (`mcp` from the MCP SDK,
+    /// `login` from util-linux). The image replaces it with the installed CLI's own list
+    /// (`subcommandsFile`, written at image build); `HERMES_INIT_SUBCOMMANDS` (names
+    /// separated by spaces, commas or colons) replaces both. Commands that plugins add
+    /// (`honcho`) are not in the CLI's list: not being programs on PATH, they reach
+    /// hermes all the same.
     public static let defaultSubcommands: StaticString =
-        "acp auth backup chat claw config cron dashboard debug doctor dump gateway gui honcho hooks import insights login logout logs mcp memory model pairing plugins postinstall profile prompt-size security sessions setup skills slack status tools uninstall update version webhook whatsapp"
+        "acp auth backup bundles chat checkpoints claw completion computer-use config console cron curator dashboard debug desktop doctor dump fallback gateway gui help hooks import insights journey kanban learning login logout logs lsp mcp memory memory-graph migrate moa model pairing pets plugins portal postinstall profile project prompt-size proxy secrets security send serve sessions setup skills slack status tools uninstall update version webhook whatsapp whatsapp-cloud"
+
+    /// The installed CLI's subcommands, one a line, written by the image build
+    /// (docker/hermes-agent/apply.py). Read only when routing needs the list.
+    public static let subcommandsFile: StaticString = "/opt/hermes/share/hermes-init/subcommands"
 
     static func isSeparator(_ c: UInt8) -> Bool {
         c == 0x20 || c == 0x09 || c == 0x0A || c == 0x2C || c == 0x3A

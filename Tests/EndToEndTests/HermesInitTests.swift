@@ -177,6 +177,37 @@ struct HermesInitEndToEndTests {
         try? FileManager.default.removeItem(atPath: fx.root.path + "/run/s6/container_environment/HERMES_INIT_SUBCOMMANDS")
     }
 
+    @Test("R8: the image's subcommand list (the installed CLI's) replaces the built-in one")
+    func subcommandFile() throws {
+        let dir = fx.root.path + "/opt/hermes/share/hermes-init"
+        defer { try? FileManager.default.removeItem(atPath: fx.root.path + "/opt/hermes/share") }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Without mcp in the list, the mcp program on PATH runs; kanban is a subcommand.
+        try "chat\ngateway\nkanban\n".write(toFile: dir + "/subcommands", atomically: true, encoding: .utf8)
+        let r = try fx.sh(#"HERMES_INIT_TRACE=1 "$HI" mcp; "$HI" kanban"#)
+        #expect(r.out == "the-mcp-program\nhermes [kanban]\n", "\(r.err)")
+        #expect(r.err.contains("hermes-init: trace: subcommands: /opt/hermes/share/hermes-init/subcommands\n"), "\(r.err)")
+        // No list read when routing does not need one.
+        let none = try fx.sh(#"HERMES_INIT_TRACE=1 exec "$HI" --help"#)
+        #expect(!none.err.contains("subcommands:"), "\(none.err)")
+        // A list that cannot be read is an error, not a silent fallback.
+        try FileManager.default.removeItem(atPath: dir + "/subcommands")
+        try FileManager.default.createDirectory(atPath: dir + "/subcommands", withIntermediateDirectories: false)
+        let bad = try fx.sh(#"exec "$HI" mcp"#)
+        #expect(bad.status == 111)
+        #expect(bad.err == "hermes-init: fatal: unable to read the subcommand list /opt/hermes/share/hermes-init/subcommands: Is a directory\n")
+    }
+
+    @Test("HERMES_INIT_TRACE from the container environment (docker run -e under /init) turns tracing on")
+    func traceFromContainerEnvironment() throws {
+        let file = fx.root.path + "/run/s6/container_environment/HERMES_INIT_TRACE"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try fx.sh(#"exec env -u HERMES_HOME "$HI" echo hi"#)
+        #expect(r.out == "hi\n")
+        #expect(r.err.contains("hermes-init: trace: route: program echo"), "\(r.err)")
+    }
+
     @Test("R8: a path that does not exist, or cannot run, gives 127 or 126")
     func execErrors() throws {
         let missing = try fx.sh(#"exec "$HI" /nonexistent/prog"#)
