@@ -25,71 +25,77 @@ public enum GatewaySlot {
         }
     }
 
-    /// The hermes command line for a profile: no `-p` for `default`.
+    /// The hermes command line for a profile: no `-p` for `default`. Valid profile names
+    /// need no quoting (Python's shlex.quote leaves them as they are).
     static func command(_ profile: Bytes) -> Bytes {
         var c = Bytes("hermes ")
         if !profile.equals("default") {
-            c.add("-p '")
+            c.add("-p ")
             c.add(profile)
-            c.add("' ")
+            c.add(" ")
         }
         c.add("gateway run --replace")
         return c
     }
 
-    /// type, run, finish, log/run and, when `down`, the down marker.
+    /// The line that has privdrop load the container environment (as with-contenv did)
+    /// and run the script again with it; the second run skips it.
+    static var reloadLine: Bytes {
+        var l = Bytes(#"[ "${1-}" = --with-container-environment ] || exec "#)
+        l.add(privdrop)
+        l.add(" --envdir ")
+        l.add(envdir)
+        l.add(#" "" "$0" --with-container-environment"#)
+        l.append(0x0A)
+        return l
+    }
+
+    /// type, run, finish, log/run and, when `down`, the down marker: byte for byte what
+    /// hermes_cli's S6ServiceManager renders with docker/hermes-agent's patch applied
+    /// (Tests/hermes-agent compares the two).
     public static func files(profile: Bytes, down: Bool) -> [File] {
-        var run = Bytes("""
-        #!/bin/sh
-        # shellcheck shell=sh
-        # Gateway for profile '
-        """)
-        run.add(profile)
+        let head = Bytes("#!/bin/sh\n# shellcheck shell=sh\n")
+        var run = head + reloadLine
         run.add("""
-        ', supervised by s6. privdrop loads the container
-        # environment (as with-contenv did), sets HOME from the hermes account (/opt/data),
-        # drops to hermes and execs in place; already hermes, it just execs.
         set -e
+        export HOME=/opt/data
         cd /opt/data
+        . /opt/hermes/.venv/bin/activate
         export HERMES_S6_SUPERVISED_CHILD=1
-        export HERMES_SUPERVISED_CHILD=1
         exec 
         """)
         run.add(privdrop)
-        run.add(" --envdir ")
-        run.add(envdir)
-        run.add(" --home hermes ")
+        run.add(" hermes ")
         run.add(command(profile))
         run.append(0x0A)
 
-        let finish = Bytes("""
-        #!/bin/sh
-        # shellcheck shell=sh
-        # $1 is run's exit code. 78 (EX_CONFIG, a fatal configuration error) and 0 (a
-        # clean stop) must not restart the gateway: exit 125 tells s6 to leave it down.
-        case "$1" in
-          0|78) exit 125 ;;
-        esac
+        let finish = head + Bytes("""
+        # $1 = exit code from the run script.
+        # Exit 78 (EX_CONFIG) = fatal config error \u{2014} don't restart.
+        if [ "$1" = "78" ]; then
+          exit 125
+        fi
         exit 0
 
         """)
 
-        var log = Bytes("""
-        #!/bin/sh
-        # shellcheck shell=sh
-        # The gateway's log, written by s6-log as hermes under $HERMES_HOME (read at run
-        # time from the container environment). The directory and the stale lock are
-        # handled as hermes too, never as root.
-        exec 
-        """)
-        log.add(privdrop)
-        log.add(" --envdir ")
-        log.add(envdir)
-        log.add(" hermes sh -c '")
-        log.add(#"log_dir="${HERMES_HOME:-/opt/data}/logs/gateways/$1" && mkdir -p "$log_dir" && rm -f "$log_dir/lock" && exec s6-log 1 n10 s1000000 T "$log_dir""#)
-        log.add("' sh '")
+        var log = head + reloadLine
+        log.add(#"""
+        : "${HERMES_HOME:=/opt/data}"
+        log_dir="$HERMES_HOME/logs/gateways/
+        """#)
         log.add(profile)
-        log.add("'\n")
+        log.add(#"""
+        "
+        mkdir -p "$log_dir"
+        chown hermes:hermes "$HERMES_HOME/logs/gateways" 2>/dev/null || true
+        chown -R hermes:hermes "$log_dir" 2>/dev/null || true
+        rm -f "$log_dir/lock"
+        exec 
+        """#)
+        log.add(privdrop)
+        log.add(#" hermes s6-log 1 n10 s1000000 T "$log_dir""#)
+        log.append(0x0A)
 
         var list = [
             File(path: "type", contents: Bytes("longrun\n"), mode: 0o644),

@@ -55,7 +55,7 @@ struct ImageTests {
         pid=$(served /run/service/gateway-coder)
         grep -E '^(Uid|Gid):' /proc/$pid/status
         echo "cwd=$(readlink /proc/$pid/cwd)"
-        tr '\0' '\n' < /proc/$pid/environ | grep -E '^(HOME|FOO|HERMES_HOME|HERMES_S6_SUPERVISED_CHILD|HERMES_SUPERVISED_CHILD|USER)=' | sort
+        tr '\0' '\n' < /proc/$pid/environ | grep -E '^(HOME|FOO|HERMES_HOME|HERMES_S6_SUPERVISED_CHILD|HERMES_SUPERVISED_CHILD|USER|VIRTUAL_ENV)=' | sort
         echo "cmdline=$(tr '\0' ' ' < /proc/$pid/cmdline)"
         log=/opt/data/logs/gateways/coder/current
         for _ in $(seq 100); do grep -q 'Gateway Starting' "$log" 2>/dev/null && break; sleep 0.1; done
@@ -82,9 +82,8 @@ struct ImageTests {
             "FOO=bar",
             "HERMES_HOME=/opt/data",
             "HERMES_S6_SUPERVISED_CHILD=1",
-            "HERMES_SUPERVISED_CHILD=1",
             "HOME=/opt/data",
-            "USER=hermes",
+            "VIRTUAL_ENV=/opt/hermes/.venv",
             "cmdline=sleep 1000 ",
             "log=⚕ Hermes Gateway Starting: -p coder gateway run --replace",
             "log owner=10000 dir owner=10000",

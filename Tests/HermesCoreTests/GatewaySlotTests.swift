@@ -25,20 +25,35 @@ struct GatewaySlotTests {
         #expect(coder.map { String(decoding: Bytes($0.path), as: UTF8.self) } == ["type", "run", "finish", "log/run"])
         #expect(coder.map(\.mode) == [0o644, 0o755, 0o755, 0o755])
         #expect(file(coder, "type") == "longrun\n")
-        let run = file(coder, "run") ?? ""
-        #expect(run.hasPrefix("#!/bin/sh\n"))
-        #expect(run.contains("\ncd /opt/data\n"))
-        #expect(run.contains("\nexport HERMES_S6_SUPERVISED_CHILD=1\nexport HERMES_SUPERVISED_CHILD=1\n"))
-        #expect(run.hasSuffix("\nexec /opt/hermes/bin/privdrop --envdir /run/s6/container_environment --home hermes hermes -p 'coder' gateway run --replace\n"))
+        // Byte for byte what the patched hermes_cli renders (Tests/hermes-agent compares
+        // the two against the installed package).
+        let reload = #"[ "${1-}" = --with-container-environment ] || exec /opt/hermes/bin/privdrop --envdir /run/s6/container_environment "" "$0" --with-container-environment"#
+        #expect(file(coder, "run") == """
+        #!/bin/sh
+        # shellcheck shell=sh
+        \(reload)
+        set -e
+        export HOME=/opt/data
+        cd /opt/data
+        . /opt/hermes/.venv/bin/activate
+        export HERMES_S6_SUPERVISED_CHILD=1
+        exec /opt/hermes/bin/privdrop hermes hermes -p coder gateway run --replace
+
+        """)
         let log = file(coder, "log/run") ?? ""
-        #expect(log.contains("${HERMES_HOME:-/opt/data}/logs/gateways/$1"))
-        #expect(log.contains("exec s6-log 1 n10 s1000000 T"))
-        #expect(log.hasSuffix(" sh 'coder'\n"))
-        #expect(!log.contains("/opt/data/logs/gateways/coder"), "the log directory follows HERMES_HOME at run time")
+        #expect(log.hasPrefix("#!/bin/sh\n# shellcheck shell=sh\n" + reload + "\n"))
+        #expect(log.contains(#"log_dir="$HERMES_HOME/logs/gateways/coder""#), "the log directory follows HERMES_HOME at run time")
+        #expect(log.hasSuffix(#"exec /opt/hermes/bin/privdrop hermes s6-log 1 n10 s1000000 T "$log_dir""# + "\n"))
         let finish = file(coder, "finish") ?? ""
-        #expect(finish.contains("0|78) exit 125"))
+        #expect(finish.contains("if [ \"$1\" = \"78\" ]; then\n  exit 125\nfi\nexit 0\n"))
+        for f in coder {
+            let text = String(decoding: f.contents, as: UTF8.self)
+            for word in ["with-contenv", "s6-setuidgid", "id -u"] {
+                #expect(!text.contains(word), "\(String(decoding: Bytes(f.path), as: UTF8.self)) has \(word)")
+            }
+        }
         let def = GatewaySlot.files(profile: b("default"), down: true)
-        #expect((file(def, "run") ?? "").hasSuffix(" --home hermes hermes gateway run --replace\n"))
+        #expect((file(def, "run") ?? "").hasSuffix("\nexec /opt/hermes/bin/privdrop hermes hermes gateway run --replace\n"))
         #expect(file(def, "down") == "")
     }
 }

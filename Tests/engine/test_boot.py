@@ -87,8 +87,11 @@ def boot_checks(checks, version, kind="ours"):
             info = pid and c.process(pid)
             if checks.check("gateway slot: rendered, registered, running", tag, bool(info),
                             "render rc %s %s" % (rendered.returncode, rendered.stderr.decode())):
-                bad = same_as_contenv(info["env"], contenv, SHARED + ["PATH"])
-                checks.check("gateway slot: as hermes in /opt/data, environment as with-contenv", tag,
+                bad = same_as_contenv(info["env"], contenv, SHARED)
+                # The slot activates the venv, as the glue's slot did: its bin goes first.
+                if info["env"].get("PATH") != "/opt/hermes/.venv/bin:" + contenv.get("PATH", ""):
+                    bad.append("PATH")
+                checks.check("gateway slot: as hermes in /opt/data, environment as with-contenv, venv activated", tag,
                              info["uid"] == 10000 and info["cwd"] == "/opt/data" and not bad,
                              "uid %s cwd %s differ %s" % (info["uid"], info["cwd"], bad))
                 logs = c.sh("for _ in $(seq 50); do [ -s /opt/data/logs/gateways/coder/current ] && break; sleep 0.1; done;"
