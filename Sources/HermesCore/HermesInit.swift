@@ -68,7 +68,9 @@ public enum HermesInit {
 
     ENVIRONMENT
       HERMES_INIT_TRACE=1        one line per decision on stderr
-      HERMES_INIT_SUBCOMMANDS    replaces the list of hermes subcommand names
+      HERMES_INIT_SUBCOMMANDS    replaces the list of hermes subcommand names (else
+                                 /opt/hermes/share/hermes-init/subcommands, the installed
+                                 CLI's, else hermes-agent 0.19.0's)
       HERMES_ORIG_CWD            the directory the program starts in
       HERMES_INIT_GRACE, HERMES_INIT_PGROUP, HERMES_INIT_MAP, HERMES_INIT_SUBREAPER
                                  as the options of the same names

@@ -2,7 +2,8 @@
 # The Dockerfile's own build stage, as `docker build` runs it, with podman here: FROM a
 # stand-in for the official Swift image (Debian and the packages the official image has;
 # no registry is reachable), with this machine's toolchain mounted at /toolchain.
-#   1. the whole Dockerfile, BINARIES=build, FROM the s6-era stand-in: the image boots
+#   1. the whole Dockerfile, BINARIES=build, FROM the s6-era stand-in with the real CLI
+#      (the hermes-agent patch applied as for the published image): the image boots
 #      under /init and the CMD runs as hermes with binaries made by the build stage;
 #   2. the build stage cross-building for arm64 (TARGETARCH=arm64, as buildx sets it):
 #      the aarch64 binaries it makes run (qemu-user through binfmt_misc).
@@ -31,7 +32,7 @@ built=localhost/hermes-test/ours-built:$v
 echo "build-dockerfile: $built (BINARIES=build)" >&2
 $ENGINE build -q -v "$toolchain:/toolchain:ro" --build-arg BINARIES=build --build-arg "SWIFT_IMAGE=$swift_image" \
   --build-arg "TARGETARCH=$(dpkg --print-architecture)" \
-  --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" -t "$built" "$repo" >/dev/null
+  --build-arg "HERMES_BASE_IMAGE=$(before_cli_image "$v")" -t "$built" "$repo" >/dev/null
 out=$($ENGINE run --rm --network=none -e S6_KILL_GRACETIME=0 "$built" sh -c 'id -u; /opt/hermes/bin/hermes-init --hermes-init-version' 2>/dev/null | tail -n 2)
 [ "$out" = "$(printf '10000\nhermes-init %s' "$("$repo/dist/hermes-init" --hermes-init-version | cut -d' ' -f2)")" ] || {
   echo "build-dockerfile: the built image's CMD gave: $out" >&2

@@ -9,3 +9,9 @@ S6_VERSIONS=${S6_VERSIONS:-3.2.3.0 3.2.3.2}
 BASE_IMAGE=localhost/hermes-test/debian:bookworm
 before_image() { echo "localhost/hermes-test/before:$1"; }
 ours_image() { echo "localhost/hermes-test/ours:$1"; }
+# The same pair with the real Hermes Agent CLI (hermes-agent HERMES_AGENT_VERSION) in
+# place of the probe: Tests/engine/cli/.
+HERMES_AGENT_VERSION=${HERMES_AGENT_VERSION:-0.19.0}
+CLI_BASE_IMAGE=localhost/hermes-test/cli-base:$HERMES_AGENT_VERSION
+before_cli_image() { echo "localhost/hermes-test/before-cli:$1"; }
+ours_cli_image() { echo "localhost/hermes-test/ours-cli:$1"; }

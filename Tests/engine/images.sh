@@ -6,6 +6,10 @@
 #   localhost/hermes-test/ours:VERSION      this repository's Dockerfile FROM the stand-in,
 #                                           with the shipped binaries from dist/
 #   localhost/hermes-test/ours-runtime-init:VERSION   the same, --target runtime-init
+#   localhost/hermes-test/cli-base:0.19.0   the Debian base with the real hermes-agent in
+#                                           its venv, from the wheel cache (cli/), once
+#   localhost/hermes-test/before-cli:VERSION  the same glue (standin/, HERMES=cli) around the real CLI
+#   localhost/hermes-test/ours-cli:VERSION  the Dockerfile FROM it (the patch applied)
 # for each VERSION in S6_VERSIONS (default 3.2.3.0 3.2.3.2), and
 #   localhost/hermes-test/plain:latest      no s6-overlay: Debian, hermes, the venv, the
 #                                           binaries, ENTRYPOINT hermes-init (plain/)
@@ -23,6 +27,12 @@ fi
 if [ ! -x "$repo/dist/hermes-init" ] || [ ! -x "$repo/dist/privdrop" ]; then
   "$repo/scripts/build-embedded.sh" "$repo/dist"
 fi
+if ! $ENGINE image inspect "$CLI_BASE_IMAGE" >/dev/null 2>&1; then
+  wheels=$("$here/cli/wheels.sh")
+  echo "images: $CLI_BASE_IMAGE from $wheels" >&2
+  $ENGINE build -q -f "$here/cli/Containerfile.base" --build-arg "BASE=$BASE_IMAGE" \
+    --build-arg "HERMES_AGENT_VERSION=$HERMES_AGENT_VERSION" -t "$CLI_BASE_IMAGE" "$wheels" >/dev/null
+fi
 arch=$(uname -m)
 for v in $S6_VERSIONS; do
   ctx=$(mktemp -d)
@@ -33,14 +43,23 @@ for v in $S6_VERSIONS; do
   cp "$dist/s6-overlay-noarch.tar.xz" "$dist/s6-overlay-symlinks-noarch.tar.xz" "$ctx/"
   cp "$dist/s6-overlay-$arch.tar.xz" "$ctx/s6-overlay-arch.tar.xz"
   echo "images: $(before_image "$v")" >&2
-  $ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" -t "$(before_image "$v")" "$ctx" >/dev/null
+  $ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" --build-arg HERMES=probe \
+    -t "$(before_image "$v")" "$ctx" >/dev/null
+  echo "images: $(before_cli_image "$v")" >&2
+  $ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$CLI_BASE_IMAGE" --build-arg HERMES=cli \
+    -t "$(before_cli_image "$v")" "$ctx" >/dev/null
   rm -rf "$ctx"
   trap - EXIT
   echo "images: $(ours_image "$v")" >&2
+  # The probe stand-in's hermes_cli is no hermes-agent: nothing to patch there.
   $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
-    --build-arg BINARIES=prebuilt -t "$(ours_image "$v")" "$repo" >/dev/null
+    --build-arg BINARIES=prebuilt --build-arg HERMES_AGENT_PATCH=skip -t "$(ours_image "$v")" "$repo" >/dev/null
   $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
-    --build-arg BINARIES=prebuilt --target runtime-init -t "localhost/hermes-test/ours-runtime-init:$v" "$repo" >/dev/null
+    --build-arg BINARIES=prebuilt --build-arg HERMES_AGENT_PATCH=skip --target runtime-init \
+    -t "localhost/hermes-test/ours-runtime-init:$v" "$repo" >/dev/null
+  echo "images: $(ours_cli_image "$v")" >&2
+  $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_cli_image "$v")" \
+    --build-arg BINARIES=prebuilt -t "$(ours_cli_image "$v")" "$repo" >/dev/null
 done
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The engine tests: the images of images.sh run in podman (or HERMES_ENGINE=docker).
 
-    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes (default: all)
+    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes, cli (default: all)
 
 Prints one line per check, then `N passed, N failed`; exits 1 if any check failed."""
 import sys
@@ -9,6 +9,7 @@ import sys
 import os
 
 import test_behaviour
+import test_cli
 import test_boot
 import test_diff
 import test_runtimes
@@ -22,7 +23,10 @@ SUITES = {
     "behaviour": lambda checks: [test_behaviour.behaviour_checks(checks, v, BEHAVIOUR_TABLE) for v in VERSIONS],
     "runtimes": lambda checks: [test_runtimes.runtime_checks(checks, v, RUNTIME_TABLE) for v in VERSIONS]
     + [test_runtimes.plain_checks(checks, RUNTIME_TABLE)],
+    "cli": lambda checks: [(test_cli.cli_checks(checks, v, CLI_TABLE), test_cli.routing_checks(checks, v, CLI_TABLE))
+                           for v in VERSIONS],
 }
+CLI_TABLE = []
 BEHAVIOUR_TABLE = []
 RUNTIME_TABLE = []
 
@@ -38,6 +42,7 @@ def write_tables(path):
         table(f, ["s6-overlay", "case", "before (shell glue)", "ours", "result"], DIFF_TABLE)
         table(f, ["s6-overlay", "behaviour", "before (shell glue)", "ours"], BEHAVIOUR_TABLE)
         table(f, ["s6-overlay", "runtime situation", "what ran", "exit code", "services"], RUNTIME_TABLE)
+        table(f, ["s6-overlay", "real CLI (hermes-agent 0.19.0)", "before (shell glue)", "ours"], CLI_TABLE)
 
 
 def main():
