@@ -3,7 +3,7 @@
 // the harness. Each checks properties, not just "does not crash".
 import CHermes
 
-enum Target { case passwd, account, envdir, routing }
+enum Target { case passwd, account, envdir, routing, options, profile, procstat }
 
 nonisolated(unsafe) private var target: Target? = nil  // set once, on the first input
 
@@ -12,7 +12,9 @@ private func chosenTarget() -> Target {
     let name = getenv("FUZZ_TARGET").map { Bytes(cString: $0) } ?? Bytes("passwd")
     let t: Target
     if name.equals("account") { t = .account } else if name.equals("envdir") { t = .envdir }
-    else if name.equals("routing") { t = .routing } else { t = .passwd }
+    else if name.equals("routing") { t = .routing } else if name.equals("options") { t = .options }
+    else if name.equals("profile") { t = .profile } else if name.equals("procstat") { t = .procstat }
+    else { t = .passwd }
     target = t
     return t
 }
@@ -29,6 +31,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .account: fuzzAccount(input)
     case .envdir: fuzzEnvdir(input)
     case .routing: fuzzRouting(input)
+    case .options: fuzzOptions(input)
+    case .profile: fuzzProfile(input)
+    case .procstat: fuzzProcStat(input)
     }
     return 0
 }
@@ -40,6 +45,7 @@ private func fuzzPasswd(_ input: Bytes) {
     let text = nl < input.count ? Array(input[(nl + 1)...]) : []
     if let e = UserDatabase.findUser(in: text, name: name) {
         check(e.name == name, "findUser returns the name asked for")
+        if e.uid == 0 { check(recordSaysZero(text, name), "uid 0 only for a record whose uid field is zero") }
         check(e.uid != UInt32.max && e.gid != UInt32.max, "ids are below 2^32-1")
         check(!e.name.contains(0x3A) && !e.home.contains(0x3A) && !e.home.contains(0x0A), "fields hold no separators")
         check(UserDatabase.findUser(in: text, uid: e.uid) != nil, "the uid finds a record too")
@@ -132,4 +138,142 @@ private func fuzzRouting(_ input: Bytes) {
     case .hermes(.notOnPath): check(first != nil, "an argument that is not on PATH")
     default: check(false, "no other route")
     }
+}
+
+/// True when some line of `text` is `name:x:UID...` with UID made of '0's only: the
+/// independent reading of "this record names uid 0".
+private func recordSaysZero(_ text: Bytes, _ name: Bytes) -> Bool {
+    var start = 0
+    while start <= text.count {
+        var end = start
+        while end < text.count && text[end] != 0x0A { end += 1 }
+        let line = Array(text[start..<end])
+        var fields = [Bytes]()
+        var f = Bytes()
+        for c in line { if c == 0x3A { fields.append(f); f = [] } else { f.append(c) } }
+        fields.append(f)
+        if fields.count >= 3 && fields[0] == name && !fields[2].isEmpty && fields[2].allSatisfy({ $0 == 0x30 }) { return true }
+        start = end + 1
+    }
+    return false
+}
+
+/// NUL-separated: hermes-init's argv (after argv[0]); after a 0xFF, NAME=VALUE lines for
+/// its variables. A parse that succeeds describes the input; one that fails is a 100.
+private func fuzzOptions(_ input: Bytes) {
+    let split = input.firstIndex(of: 0xFF) ?? input.count
+    var args = [Bytes("hermes-init")]
+    var cur = Bytes()
+    for c in input[..<split] { if c == 0 { args.append(cur); cur = [] } else { cur.append(c) } }
+    if !cur.isEmpty || split > 0 { args.append(cur) }
+    var vars = [(Bytes, Bytes)]()
+    if split < input.count {
+        for line in Routing.parseList(Array(input[(split + 1)...]).map { $0 == 0x0A ? 0x0A : $0 }) where line.contains(0x3D) {
+            let eq = line.firstIndex(of: 0x3D)!
+            vars.append((Array(line[..<eq]), Array(line[(eq + 1)...])))
+        }
+    }
+    let cstrings = args.map { a -> UnsafeMutablePointer<CChar>? in
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: a.count + 1)
+        for (i, c) in a.enumerated() { p[i] = CChar(bitPattern: c) }
+        p[a.count] = 0
+        return p
+    } + [nil]
+    defer { for p in cstrings { p?.deallocate() } }
+    let env: (StaticString) -> Bytes? = { name in vars.last { $0.0 == Bytes(name) }?.1 }
+    func parse() -> Result<HermesInit.Options, Failure> {
+        cstrings.withUnsafeBufferPointer { buf in
+            do throws(Failure) {
+                return .success(try HermesInit.parse(argc: Int32(args.count), argv: buf.baseAddress!, getenv: env))
+            } catch { return .failure(error) }
+        }
+    }
+    switch parse() {
+    case .success(let o):
+        let first = o.firstArgument
+        check(first >= 1 && first <= args.count, "the first container argument is within argv")
+        for a in args[1..<first] { check(a.starts(with: Bytes("--hermes-init-")), "only --hermes-init- options are taken") }
+        if first < args.count {
+            check(!args[first].starts(with: Bytes("--hermes-init-")), "options stop at the first other argument")
+        }
+        check(o.supervisor.graceMilliseconds >= 0 && o.supervisor.graceMilliseconds <= 86_400_000, "grace within a day")
+        for m in o.supervisor.exitMap { check((0...255).contains(m.from) && (0...255).contains(m.to), "map codes are 0-255") }
+        if case .success(let again) = parse() { check(again == o, "parsing is deterministic") } else { check(false, "parsing is deterministic") }
+    case .failure(let f):
+        check(f.exitCode == ExitCode.usage, "a bad option or value is a usage error")
+    }
+}
+
+/// A profile name: the rule, checked against an independent reading, and the slot files
+/// of a valid name (the name appears as given; no with-contenv, s6-setuidgid or id -u).
+private func fuzzProfile(_ input: Bytes) {
+    func lowerOrDigit(_ c: UInt8) -> Bool { (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) }
+    let expected = !input.isEmpty && input.count <= 251 && lowerOrDigit(input[0])
+        && input.allSatisfy { lowerOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
+    let valid = GatewaySlot.isValidProfile(input)
+    check(valid == expected, "^[a-z0-9][a-z0-9_-]*$, at most 251 bytes")
+    guard valid else { return }
+    let files = GatewaySlot.files(profile: input, down: input.count % 2 == 0)
+    check(files.count == (input.count % 2 == 0 ? 5 : 4), "type, run, finish, log/run (and down)")
+    for f in files {
+        for word in ["with-contenv", "s6-setuidgid", "id -u"] as [StaticString] {
+            check(!contains(f.contents, Bytes(word)), "no with-contenv, s6-setuidgid or id -u")
+        }
+    }
+    let run = files[1].contents
+    let want = input.equals("default") ? Bytes("hermes hermes gateway run --replace\n") : Bytes("hermes hermes -p ") + input + Bytes(" gateway run --replace\n")
+    check(run.count >= want.count && Array(run.suffix(want.count)) == want, "run ends with the profile's command")
+    check(contains(files[3].contents, Bytes("/logs/gateways/") + input + [0x22]), "log/run writes the profile's directory")
+}
+
+private func contains(_ hay: Bytes, _ needle: Bytes) -> Bool {
+    guard needle.count <= hay.count else { return false }
+    for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle {
+        return true
+    }
+    return false
+}
+
+/// /proc/PID/stat text: the ppid is the second field after the last ')', or nothing. The
+/// rest of the input (after a 0xFF) is a pid/ppid table: collect finds exactly the pids
+/// whose parent chain reaches the root, each once, never the root.
+private func fuzzProcStat(_ input: Bytes) {
+    let split = input.firstIndex(of: 0xFF) ?? input.count
+    let stat = Array(input[..<split])
+    // Independent reading: split what follows the last ')' at every space; the ppid is
+    // field 2 (field 0 is empty, field 1 the state), a decimal number.
+    var expected: pid_t? = nil
+    if let close = stat.lastIndex(of: 0x29) {
+        let fields = stat[(close + 1)...].split(separator: 0x20, omittingEmptySubsequences: false)
+        if fields.count >= 3, !fields[2].isEmpty, fields[2].allSatisfy({ (0x30...0x39).contains($0) }) {
+            var v: UInt64 = 0
+            for c in fields[2] where v <= UInt64(Int32.max) { v = v * 10 + UInt64(c - 0x30) }
+            if v <= UInt64(Int32.max) { expected = pid_t(v) }
+        }
+    }
+    check(Descendants.parentPID(stat) == expected, "the ppid is field 2 after the last ')', a pid")
+    let table = split < input.count ? Array(input[(split + 1)...]) : []
+    var pids = [pid_t]()
+    var parents = [pid_t]()
+    var i = 0
+    while i + 1 < table.count {
+        pids.append(pid_t(table[i] % 16))
+        parents.append(pid_t(table[i + 1] % 16))
+        i += 2
+    }
+    let root = pid_t(table.first.map { $0 % 16 } ?? 1)
+    let found = Descendants.collect(root: root, pids: pids, parents: parents)
+    check(!found.contains(root), "never the root itself")
+    check(Set(found).count == found.count, "each pid once")
+    // Independent reading: the fixed point of "a pid whose parent is the root or found".
+    var reach = Set<pid_t>()
+    var changed = true
+    while changed {
+        changed = false
+        for (k, p) in pids.enumerated() where p != root && !reach.contains(p) && (parents[k] == root || reach.contains(parents[k])) {
+            reach.insert(p)
+            changed = true
+        }
+    }
+    check(Set(found) == reach, "exactly the pids whose parent chain reaches the root")
 }

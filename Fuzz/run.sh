@@ -2,7 +2,7 @@
 # Builds the fuzz harnesses (Fuzz/Harness.swift + HermesCore, with libFuzzer and
 # AddressSanitizer) and runs each target for SECONDS from the seed corpus in
 # Fuzz/corpus/TARGET (copied: the seeds in the repository are not rewritten).
-#   Fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s; targets passwd account envdir routing)
+#   Fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s; targets passwd account envdir routing options profile procstat)
 # Exits non-zero on any crash or violated property; the reproducer is left in .build/fuzz/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,10 +10,10 @@ root=$(dirname "$here")
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing)
+[ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options profile procstat)
 work=$root/.build/fuzz
 mkdir -p "$work"
-swiftc -sanitize=fuzzer,address -parse-as-library -module-name HermesCore \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HermesCore \
   -I "$root/Sources/CHermes/include" -Xcc -D_GNU_SOURCE \
   "$root"/Sources/HermesCore/*.swift "$here/Harness.swift" -o "$work/fuzz-all"
 status=0

@@ -237,7 +237,7 @@ public enum Descendants {
             let name = withUnsafePointer(to: &ent.pointee.d_name) { p in
                 p.withMemoryRebound(to: CChar.self, capacity: 256) { Bytes(cString: $0) }
             }
-            guard let pid = parseID(name) else { continue }
+            guard let pid = parseID(name), pid <= UInt32(Int32.max) else { continue }
             var path = Bytes("/proc/")
             path.add(name)
             path.add("/stat")
@@ -267,7 +267,9 @@ public enum Descendants {
                 if field == 2 {
                     var j = i
                     while j < stat.count && stat[j] != 0x20 { j += 1 }
-                    return parseID(stat[i..<j]).map { pid_t($0) }
+                    // A pid fits pid_t; a larger number is no pid (pid_t(_:) would trap).
+                    guard let v = parseID(stat[i..<j]), v <= UInt32(Int32.max) else { return nil }
+                    return pid_t(v)
                 }
                 continue
             }
