@@ -303,6 +303,7 @@ class Bench:
             ("privdrop nobody TARGET", [f"{b}/privdrop", "nobody", T]),
             ("privdrop hermes TARGET", [f"{b}/privdrop", "hermes", T]),
             ("hermes-init TARGET (CMD path, 11-file container environment)", [f"{b}/hermes-init", T]),
+            ("C reference: hermes-init-ref TARGET (the same contract, cref/hermes-init-ref.c)", [f"{b}/hermes-init-ref", T]),
         ]
         fix = tempfile.mkdtemp()
         try:
@@ -369,6 +370,7 @@ class Bench:
             ("reading /etc/passwd and /etc/group, resolving nobody (nobody − 65534:65534)", med[n[5]] - med[n[4]]),
             ("hermes-init's contract work: the container environment, the guard, HOME, cwd, venv, routing "
              "(hermes-init − privdrop hermes)", med[n[7]] - med[n[6]]),
+            ("hermes-init over the C reference of the same contract (hermes-init − hermes-init-ref)", med[n[7]] - med[n[8]]),
         ]
         self.out("Where the time goes, from the medians above:")
         self.out()
@@ -386,6 +388,11 @@ class Bench:
         over = {n: t[0] - direct for n, t in zip(names, times)}
         self.floor_ratio = over["privdrop nobody TARGET"] / floor_over
         self.hi_floor_ratio = over[names[7]] / over["privdrop hermes TARGET"]
+        self.hi_ref_ratio = over[names[7]] / over[names[8]]
+        self.out(f"hermes-init against the C reference of its contract: {over[names[7]]:.1f} µs against "
+                 f"{over[names[8]]:.1f} µs of overhead, {self.hi_ref_ratio:.2f}× (the target: ≤ 1.0×; "
+                 f"`cref/compare-ref.py` checks that both give the same result).")
+        self.out()
         files = len(self.CONTAINER_ENV) + 1
         self.floor_note = (
             f"hermes-init minus `privdrop hermes`: {over[names[7]] - over['privdrop hermes TARGET']:.1f} µs in this run. "
@@ -423,8 +430,11 @@ class Bench:
             f"{h['median_us']:.1f} µs vs {t['median_us']:.1f} µs", h["median_us"] <= t["median_us"] * 1.05)
         row("no wake-ups while idle", f"{h['idle_switches']} context switches in 3 s", h["idle_switches"] == 0)
         row("privdrop nobody: overhead ≤ 1.5× the floor's (section 5)", f"{self.floor_ratio:.2f}×", self.floor_ratio <= 1.5)
-        row("hermes-init CMD path: overhead ≤ 1.3× privdrop hermes's (section 5)", f"{self.hi_floor_ratio:.2f}×",
-            self.hi_floor_ratio <= 1.3)
+        row("hermes-init CMD path: overhead ≤ 1.0× the C reference's of the same contract (section 5; "
+            "replaces ≤ 1.3× privdrop hermes's, which leaves out the contract's own work)",
+            f"{self.hi_ref_ratio:.2f}×", self.hi_ref_ratio <= 1.0)
+        self.out(f"| (replaced) hermes-init CMD path: overhead ≤ 1.3× privdrop hermes's (section 5) | "
+                 f"{self.hi_floor_ratio:.2f}× | — |")
         hi_size = os.path.getsize(os.path.join(self.bin, "hermes-init"))
         row("hermes-init binary ≤ 100 KB", f"{hi_size} bytes", hi_size <= 100 * 1024)
         self.out()

@@ -5,7 +5,9 @@ comparison measured in one run, before (the s6-era shell glue) and ours in turn:
   1. container start to CMD start, and a whole `run --rm IMG true`;
   2. the CMD path under the real /init: hyperfine inside one running container
      (main-wrapper.sh, hermes-init, s6-overlay's s6-setuidgid, privdrop, a direct exec);
-  3. gateway restart latency: kill -9 -> the new gateway running as hermes.
+  3. gateway restart latency: kill -9 -> the new gateway running as hermes;
+  4. boot with the real CLI (hermes-agent, the -cli images): container start to the
+     CMD's hermes and to the gateway's first /health answer; the reconcile step's time.
 
     engine_bench.py --out FILE [--quick] [--version 3.2.3.0]
 
@@ -128,6 +130,82 @@ def gateway_restarts(version, rounds):
     return data
 
 
+BOOT_PROBE = r"""
+import json, os, sys, time, urllib.request
+t_cmd = None
+end = time.time() + 120
+while time.time() < end:
+    if t_cmd is None:
+        for d in os.listdir('/proc'):
+            if not d.isdigit(): continue
+            try:
+                argv = open('/proc/%s/cmdline' % d, 'rb').read().split(b'\0')
+            except OSError:
+                continue
+            # The CMD's hermes (the slot's has --replace): the glue or hermes-init is done.
+            if argv[1:2] == [b'/opt/hermes/.venv/bin/hermes'] and b'run' in argv and b'--replace' not in argv:
+                t_cmd = time.time()
+                break
+    try:
+        urllib.request.urlopen('http://127.0.0.1:8642/health', timeout=0.5).read()
+        print(json.dumps({'cmd': t_cmd, 'health': time.time()}))
+        sys.exit(0)
+    except Exception:
+        time.sleep(0.005)
+sys.exit(1)
+"""
+
+RECONCILE = ("import subprocess,sys,tempfile,time,os;ts=[]\n"
+             "for i in range(int(sys.argv[1])):\n"
+             " h=tempfile.mkdtemp();s=tempfile.mkdtemp();t=time.monotonic()\n"
+             " subprocess.run(['/opt/hermes/.venv/bin/python','-m','hermes_cli.container_boot'],"
+             "env=dict(os.environ,HERMES_HOME=h,S6_PROFILE_GATEWAY_SCANDIR=s),stdout=subprocess.DEVNULL,check=True)\n"
+             " ts.append(time.monotonic()-t)\n"
+             "print(' '.join('%.6f'%x for x in ts))")
+
+
+def cli_boot(version, rounds):
+    """Real CLI: `run -d -v FRESH gateway run` with the API server; from `run -d` to the
+    CMD's hermes process and to the first /health answer, polled inside the container."""
+    sys.path.insert(0, os.path.join(REPO, "Tests", "engine"))
+    from test_cli import API, Volume, cli_image  # noqa: PLC0415
+    data = {k: {"cmd": [], "health": []} for k in ("before", "ours")}
+    for _ in range(rounds):
+        for kind in ("before", "ours"):
+            with Volume() as vol:
+                name = "hermes-bench-%s" % os.urandom(6).hex()
+                t0 = time.time()
+                engine("run", "-d", "--name", name, "--network=none", "-v", vol.name + ":/opt/data", *API,
+                       cli_image(kind, version), "gateway", "run", check=True)
+                try:
+                    p = engine("exec", name, "/opt/hermes/.venv/bin/python", "-c", BOOT_PROBE, timeout=150)
+                    if p.returncode != 0:
+                        raise RuntimeError("no /health from %s: %s" % (kind, p.stderr.decode()))
+                    r = json.loads(p.stdout)
+                    if r["cmd"] is not None:
+                        data[kind]["cmd"].append(r["cmd"] - t0)
+                    data[kind]["health"].append(r["health"] - t0)
+                finally:
+                    engine("rm", "-f", "-t", "0", name)
+    return data
+
+
+def reconcile_times(version, rounds):
+    """`python -m hermes_cli.container_boot` (the 02-reconcile-profiles step's work), as
+    root with a fresh HERMES_HOME and scan directory, in the unpatched and patched CLI."""
+    sys.path.insert(0, os.path.join(REPO, "Tests", "engine"))
+    from test_cli import cli_image  # noqa: PLC0415
+    out = {}
+    for kind in ("before", "ours"):
+        with Container(cli_image(kind, version), ["sleep", "infinity"]) as c:
+            c.wait("[ \"$(/command/s6-svstat -o up /run/service/main-hermes)\" = true ]")
+            p = c.exec("/opt/hermes/.venv/bin/python", "-c", RECONCILE, str(rounds), timeout=600)
+            if p.returncode != 0:
+                raise RuntimeError(p.stderr.decode())
+            out[kind] = [float(x) for x in p.stdout.split()]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -175,6 +253,25 @@ def main():
               "| slot | median ms | low ms | max ms |", "|---|---:|---:|---:|"]
     for kind in ("before", "ours"):
         lines.append("| %s | %s | %s | %.1f |" % (kind, median_ms(gw[kind]), low_ms(gw[kind]), max(gw[kind]) * 1000))
+    lines.append("")
+
+    rounds = 1 if a.quick else 8
+    cb = cli_boot(v, rounds)
+    rc = reconcile_times(v, 2 if a.quick else 15)
+    lines += ["### Boot with the real CLI", "",
+              "hermes-agent 0.19.0 in both (`before-cli`: the glue; `ours-cli`: the Dockerfile, the hermes-agent patch "
+              "applied). %d rounds each, in turn: a fresh volume, `%s run -d ... IMG gateway run` with the API server "
+              "(as the real-CLI scenarios); from `run -d` to the CMD's hermes process (the glue or hermes-init done) and to "
+              "the gateway's first `GET /health` answer, both polled inside the container (the host's clock)." % (rounds, ENGINE), "",
+              "| image | CMD's hermes, median ms | low ms | /health, median ms | low ms |", "|---|---:|---:|---:|---:|"]
+    for kind in ("before", "ours"):
+        c_, h_ = cb[kind]["cmd"] or [float("nan")], cb[kind]["health"]
+        lines.append("| %s | %s | %s | %s | %s |" % (kind, median_ms(c_), low_ms(c_), median_ms(h_), low_ms(h_)))
+    lines += ["", "The reconcile step (`python -m hermes_cli.container_boot`, fresh HERMES_HOME and scan directory, "
+              "%d runs): the patch renders the finish script without importing the gateway package." % len(rc["ours"]), "",
+              "| hermes_cli | median ms | low ms |", "|---|---:|---:|"]
+    for kind, label in (("before", "as published (before)"), ("ours", "patched (ours)")):
+        lines.append("| %s | %s | %s |" % (label, median_ms(rc[kind]), low_ms(rc[kind])))
     lines.append("")
     with open(a.out, "a") as f:
         f.write("\n".join(lines) + "\n")

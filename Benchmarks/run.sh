@@ -17,17 +17,22 @@ cp .build/release/privdrop "$bin/privdrop-fallback"
 for p in privdrop-ref true sigecho floor floor-drop; do
   musl-gcc -static -Os -s -o "$bin/$p" "$here/cref/$p.c"
 done
-for p in interleave syscost; do
+for p in interleave syscost hermes-init-ref; do
   musl-gcc -static -O2 -s -o "$bin/$p" "$here/cref/$p.c"
 done
 # The engine section (5.) needs the test images, for the published pin only.
 S6_VERSIONS=3.2.3.0 Tests/engine/images.sh
+# The C reference of hermes-init's contract must give hermes-init's results.
+python3 "$here/cref/compare-ref.py" "$bin/hermes-init" "$bin/hermes-init-ref" >/dev/null || {
+  python3 "$here/cref/compare-ref.py" "$bin/hermes-init" "$bin/hermes-init-ref" | grep -v '^ok' >&2
+  exit 1
+}
 if [ "${1-}" = --quick ]; then
   out=$(mktemp)
   python3 "$here/bench.py" --bin "$bin" --out "$out" --quick
   python3 "$here/engine_bench.py" --out "$out" --quick
   # Not a timed test: it checks that every table came out with numbers.
-  for section in "## 1." "## 2." "## 3." "## 4." "## 5." "## Targets" "## 6."; do
+  for section in "## 1." "## 2." "## 3." "## 4." "## 5." "## Targets" "## 6." "### Boot with the real CLI"; do
     grep -q "^$section" "$out" || { echo "bench smoke: section $section missing" >&2; exit 1; }
   done
   if grep -E '^\| [^|]+ \|.*(nan|None)' "$out"; then echo "bench smoke: a value is missing" >&2; exit 1; fi

@@ -1,3 +1,5 @@
+import CHermes
+
 #if !os(Linux) && !HERMES_MUSL
 #error("HermesCore targets Linux only")
 #endif
@@ -54,8 +56,21 @@ extension Array where Element == UInt8 {
 
     /// Copies a NUL-terminated C string (without its terminator).
     public init(cString: UnsafePointer<CChar>) {
-        self.init()
-        add(cString: cString)
+        self.init(copying: cString, count: cStringLength(cString))
+    }
+
+    /// A copy of `count` bytes at `source`, made with memcpy (Array's own copying goes
+    /// element by element).
+    public init(copying source: UnsafeRawPointer, count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { buf, n in
+            if count > 0 { memcpy(buf.baseAddress!, source, count) }
+            n = count
+        }
+    }
+
+    /// The bytes from `offset` to the end, copied with memcpy.
+    public func suffix(from offset: Int) -> Bytes {
+        withUnsafeBufferPointer { b in Bytes(copying: b.baseAddress! + offset, count: b.count - offset) }
     }
 
     /// True when the bytes from `offset` on start with `prefix`.
@@ -75,9 +90,13 @@ extension Array where Element == UInt8 {
 
     /// The bytes with a NUL appended, ready to pass where C wants a string.
     public var nulTerminated: Bytes {
-        var copy = self
-        copy.append(0)
-        return copy
+        withUnsafeBufferPointer { b in
+            Bytes(unsafeUninitializedCapacity: b.count + 1) { buf, n in
+                if b.count > 0 { memcpy(buf.baseAddress!, b.baseAddress!, b.count) }
+                buf[b.count] = 0
+                n = b.count + 1
+            }
+        }
     }
 }
 

@@ -33,7 +33,7 @@ public struct AccountFiles {
     /// Reads a file lazily: only the forms that need a file read it.
     static func load(_ path: StaticString) throws(Failure) -> Bytes {
         do {
-            return try Sys.readFile(path.cString)
+            return try Sys.readSmallFile(path.cString)
         } catch {
             var op = Bytes("read ")
             op.add(path)

@@ -24,11 +24,19 @@ public enum Envdir {
     }
 
     /// The change one file's contents make.
-    public static func change(name: Bytes, contents: Bytes) -> Environment.Change {
+    public static func change(name: Bytes, contents: consuming Bytes) -> Environment.Change {
         if contents.isEmpty { return .unset(name) }
-        var value = contents
+        var value = contents  // the last use of contents: moved, not copied
         if value.last == 0x0A { value.removeLast() }
-        for i in value.indices where value[i] == 0 { value[i] = 0x0A }
+        value.withUnsafeMutableBufferPointer { v in
+            guard let base = v.baseAddress else { return }
+            var at = 0
+            while at < v.count, let nul = memchr(base + at, 0, v.count - at) {
+                let i = UnsafeRawPointer(nul) - UnsafeRawPointer(base)
+                v[i] = 0x0A
+                at = i + 1
+            }
+        }
         return .set(name, value)
     }
 

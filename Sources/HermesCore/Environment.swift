@@ -48,7 +48,7 @@ public struct Environment {
     /// The value of `name`, or nil when unset. The first entry wins, as with getenv.
     public func get(_ name: Bytes) -> Bytes? {
         for e in entries where Environment.matches(e, name) {
-            return Bytes(e[(name.count + 1)...])
+            return e.suffix(from: name.count + 1)
         }
         return nil
     }
@@ -63,11 +63,13 @@ public struct Environment {
 
     /// Sets `name` to `value`, replacing every earlier entry of that name in place.
     public mutating func set(_ name: Bytes, _ value: Bytes) {
-        var entry = Bytes()
-        entry.reserveCapacity(name.count + 1 + value.count)
-        entry.add(name)
-        entry.append(0x3D)
-        entry.add(value)
+        // NAME=VALUE in one allocation, with memcpy.
+        let entry = Bytes(unsafeUninitializedCapacity: name.count + 1 + value.count) { buf, n in
+            name.withUnsafeBufferPointer { if !$0.isEmpty { memcpy(buf.baseAddress!, $0.baseAddress!, $0.count) } }
+            buf[name.count] = 0x3D
+            value.withUnsafeBufferPointer { if !$0.isEmpty { memcpy(buf.baseAddress! + name.count + 1, $0.baseAddress!, $0.count) } }
+            n = name.count + 1 + value.count
+        }
         var replaced = false
         var i = 0
         while i < entries.count {

@@ -126,7 +126,7 @@ extension HermesInit {
         }
         let script: Bytes
         do {
-            script = try Sys.readFile(activatePath.cString, limit: 1 << 20)
+            script = try Sys.readSmallFile(activatePath.cString, limit: 1 << 20)
         } catch {
             var op = Bytes("activate the venv: read ")
             op.add(activatePath)
@@ -158,7 +158,7 @@ extension HermesInit {
                 trace { Bytes("subcommands: HERMES_INIT_SUBCOMMANDS") }
             } else {
                 do throws(Errno) {
-                    list = try Sys.readFile(Routing.subcommandsFile.cString, limit: 1 << 16)
+                    list = try Sys.readSmallFile(Routing.subcommandsFile.cString, limit: 1 << 16)
                     trace { Bytes("subcommands: ") + Bytes(Routing.subcommandsFile) }
                 } catch {
                     guard error == .noEntry else {

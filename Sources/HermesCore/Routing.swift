@@ -1,3 +1,5 @@
+import CHermes
+
 /// hermes-init's routing decision: which program the container's arguments run. Pure.
 public enum Routing {
     /// Top-level subcommands of the `hermes` CLI: `_BUILTIN_SUBCOMMANDS` of hermes-agent
@@ -33,17 +35,26 @@ public enum Routing {
     }
 
     /// True when `name` is one of the names in `list` (split as `parseList` does),
-    /// without building the list.
+    /// without building the list: memchr jumps to each place `name`'s first byte
+    /// stands, and a hit must be a whole word.
     public static func listContains(_ list: Bytes, _ name: Bytes) -> Bool {
-        if name.isEmpty { return false }
-        var start = 0
-        while start < list.count {
-            var end = start
-            while end < list.count && !isSeparator(list[end]) { end += 1 }
-            if end - start == name.count && list.hasPrefix(name, at: start) { return true }
-            start = end + 1
+        guard let first = name.first, !name.contains(where: isSeparator) else { return false }
+        return list.withUnsafeBufferPointer { l in
+            name.withUnsafeBufferPointer { n in
+                guard let base = l.baseAddress, l.count >= n.count else { return false }
+                var i = 0
+                while i < l.count, let hit = memchr(base + i, Int32(first), l.count - i) {
+                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    let end = at + n.count
+                    if end <= l.count && (at == 0 || isSeparator(l[at - 1])) && (end == l.count || isSeparator(l[end]))
+                        && memcmp(base + at, n.baseAddress!, n.count) == 0 {
+                        return true
+                    }
+                    i = at + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     public enum Route: Equatable {

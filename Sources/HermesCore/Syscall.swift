@@ -99,7 +99,8 @@ public enum Sys {
     /// file system does not say), "." and ".." left out.
     public static func directoryListing(_ fd: Int32) throws(Errno) -> [(name: Bytes, type: UInt8)] {
         var names = [(name: Bytes, type: UInt8)]()
-        var buffer = [UInt8](repeating: 0, count: 8192)
+        // Not zero-filled: getdents64 writes what is read.
+        var buffer = Bytes(unsafeUninitializedCapacity: 8192) { _, n in n = 8192 }
         while true {
             let n = buffer.withUnsafeMutableBytes { CHermes_getdents64(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -113,7 +114,7 @@ public enum Sys {
                 let reclen = Int(buffer[off + 16]) | Int(buffer[off + 17]) << 8
                 var end = off + 19
                 while buffer[end] != 0 { end += 1 }
-                let name = Array(buffer[(off + 19)..<end])
+                let name = buffer.withUnsafeBufferPointer { Bytes(copying: $0.baseAddress! + off + 19, count: end - off - 19) }
                 if !(name == [0x2E] || name == [0x2E, 0x2E]) { names.append((name, buffer[off + 18])) }
                 off += reclen
             }
@@ -133,7 +134,7 @@ public enum Sys {
                 let n = read(fd, buf.baseAddress, buf.count)
                 if n >= 0 {
                     full = n == buf.count
-                    return Bytes(UnsafeBufferPointer(rebasing: buf[..<n]))
+                    return Bytes(copying: buf.baseAddress!, count: n)
                 }
                 let e = CHermes_errno()
                 if e != EINTR { failure = e; return [] }
@@ -143,6 +144,29 @@ public enum Sys {
         if !full { return result }
         // Longer than the stack buffer (rare for one variable): the rest as any file.
         result.append(contentsOf: try readAll(fd, limit: limit - result.count))
+        return result
+    }
+
+    /// Reads one of the image's own small files (/etc/passwd, /etc/group, the venv's
+    /// activate, the subcommand list), regular files in any image: one read into 4 KiB
+    /// on the stack, no fstat (a short read of a regular file is its end); a larger
+    /// file is read on to its end. Not for procfs or pipes: `readFile` is.
+    public static func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
+        let fd = try open(path, O_RDONLY)
+        defer { done(fd) }
+        var failure: Int32 = 0
+        var full = false
+        // Straight into the array's storage: no copy.
+        var result = Bytes(unsafeUninitializedCapacity: 4096) { buf, count in
+            while true {
+                let n = read(fd, buf.baseAddress, buf.count)
+                if n >= 0 { count = n; full = n == buf.count; return }
+                let e = CHermes_errno()
+                if e != EINTR { failure = e; count = 0; return }
+            }
+        }
+        if failure != 0 { throw Errno(failure) }
+        if full { result.append(contentsOf: try readAll(fd, limit: limit - result.count)) }
         return result
     }
 

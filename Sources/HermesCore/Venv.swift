@@ -7,22 +7,24 @@ public enum Venv {
     /// `VIRTUAL_ENV_PROMPT=...` in the script (quoted or not, no expansion in it).
     /// Scripts that compute it (uv's `$(basename ...)`) or lack it get `(<dir name>) `.
     public static func prompt(activateScript: Bytes, venvDir: Bytes) -> Bytes {
-        let found: Bytes? = activateScript.withUnsafeBufferPointer { s in
+        let found: Bytes? = activateScript.withUnsafeBufferPointer { s -> Bytes? in
             guard let base = s.baseAddress else { return nil }
             let key: StaticString = "VIRTUAL_ENV_PROMPT="
             let keyLength = key.utf8CodeUnitCount
-            var lineStart = 0
-            while lineStart < s.count {
-                // memchr finds the line's end: the script is scanned at memchr's speed.
-                let nl = memchr(base + lineStart, 0x0A, s.count - lineStart)
-                let lineEnd = nl.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? s.count
-                var i = lineStart
-                while i < lineEnd && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
-                if lineEnd - i >= keyLength && memcmp(base + i, key.utf8Start, keyLength) == 0,
-                   let value = literal(Array(s[(i + keyLength)..<lineEnd])) {
-                    return value
+            // memmem finds each place the key stands, in order; one counts where only
+            // blanks stand between it and the start of its line.
+            var from = 0
+            while from < s.count, let hit = memmem(base + from, s.count - from, key.utf8Start, keyLength) {
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                var lineStart = at
+                while lineStart > 0 && (s[lineStart - 1] == 0x20 || s[lineStart - 1] == 0x09) { lineStart -= 1 }
+                if lineStart == 0 || s[lineStart - 1] == 0x0A {
+                    let rest = at + keyLength
+                    let nl = memchr(base + rest, 0x0A, s.count - rest)
+                    let lineEnd = nl.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? s.count
+                    if let value = literal(Array(s[rest..<lineEnd])) { return value }
                 }
-                lineStart = lineEnd + 1
+                from = at + 1
             }
             return nil
         }

@@ -33,10 +33,17 @@ struct RoutingTests {
         #expect(Routing.parseList(b(" a,b:c\td\n\ne ")) == [b("a"), b("b"), b("c"), b("d"), b("e")])
         #expect(Routing.parseList(b("")) == [])
         #expect(subcommands.contains(b("gateway")) && subcommands.contains(b("prompt-size")))
-        #expect(subcommands.count == 40)
+        // hermes-agent 0.19.0's _BUILTIN_SUBCOMMANDS (Tests/hermes-agent compares the
+        // names with the installed CLI's).
+        #expect(subcommands.count == 63)
+        #expect(subcommands.contains(b("kanban")) && !subcommands.contains(b("honcho")))
         for name in subcommands { #expect(sub(name)) }
         #expect(!sub(b("gate")) && !sub(b("gatewayx")) && !sub(b("")) && !sub(b("chat gateway")))
         #expect(Routing.listContains(b(",a::b ,"), b("b")) && !Routing.listContains(b(",a::b ,"), b(",")))
+        // Whole words only, wherever the first byte stands again.
+        #expect(Routing.listContains(b("ab a"), b("a")) && Routing.listContains(b("aa ab"), b("ab")))
+        #expect(!Routing.listContains(b("ba ab"), b("a")) && !Routing.listContains(b("ab"), b("abc")))
+        #expect(!Routing.listContains(b("a b"), b("a b")), "a name with a separator is no word")
     }
 
     @Test("VIRTUAL_ENV_PROMPT as the activate script sets it")

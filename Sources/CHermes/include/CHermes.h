@@ -38,6 +38,7 @@ extern int getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);
 extern int getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid);
 extern char **environ;
 extern int pipe2(int fds[2], int flags);
+extern void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
 // errno is a macro.
 static inline int CHermes_errno(void) { return errno; }

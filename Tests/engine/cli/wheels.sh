@@ -24,7 +24,7 @@ $ENGINE run --rm --network host -v "$cache.partial:/wheels" -v "$ca:/tmp/ca.crt:
   python3 -m venv /tmp/dl
   /tmp/dl/bin/pip download -q --disable-pip-version-check --cert /tmp/ca.crt -d /wheels \
     'hermes-agent==$version' 'aiohttp==3.14.1'" >&2
-ls "$cache.partial"/hermes_agent-"$version"-*.whl >/dev/null
+ls "$cache.partial/hermes_agent-$version-"*.whl >/dev/null
 touch "$cache.partial/.complete"
 rm -rf "$cache"
 mv "$cache.partial" "$cache"
