@@ -6,28 +6,22 @@ import Testing
 extension EndToEnd {
 @Suite("documentation")
 struct DocsTests {
-    func words(_ text: String, _ pattern: String) throws -> Set<String> {
+    /// (program, its help option, its reference, what counts as a name, how many at least)
+    static let programs: [(String, String, String, String, Int)] = [
+        ("privdrop", "--help", "docs/privdrop.md", "--[a-z][a-z-]*", 6),
+        ("hermes-init", "--hermes-init-help", "docs/hermes-init.md", "--hermes-init-[a-z-]+|HERMES_[A-Z_]+", 10),
+    ]
+
+    @Test("every option and variable a --help names is in that program's reference", arguments: programs)
+    func documented(program: (String, String, String, String, Int)) throws {
+        let (name, helpOption, docPath, pattern, atLeast) = program
+        let help = try run([binDir + "/" + name, helpOption]).out
+        let doc = try String(contentsOfFile: repoDir + "/" + docPath, encoding: .utf8)
         let re = try NSRegularExpression(pattern: pattern)
-        let range = NSRange(text.startIndex..., in: text)
-        return Set(re.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } })
-    }
-
-    @Test("every option in privdrop --help is in docs/privdrop.md")
-    func privdropOptions() throws {
-        let help = try run([privdrop, "--help"]).out
-        let doc = try String(contentsOfFile: repoDir + "/docs/privdrop.md", encoding: .utf8)
-        let options = try words(help, "--[a-z][a-z-]*")
-        #expect(options.count >= 6, "\(options)")
-        for o in options.sorted() { #expect(doc.contains(o), "docs/privdrop.md lacks \(o)") }
-    }
-
-    @Test("every option and variable in hermes-init --hermes-init-help is in docs/hermes-init.md")
-    func hermesInitOptions() throws {
-        let help = try run([hermesInit, "--hermes-init-help"]).out
-        let doc = try String(contentsOfFile: repoDir + "/docs/hermes-init.md", encoding: .utf8)
-        let names = try words(help, "--hermes-init-[a-z-]+|HERMES_[A-Z_]+")
-        #expect(names.count >= 10, "\(names)")
-        for n in names.sorted() { #expect(doc.contains(n), "docs/hermes-init.md lacks \(n)") }
+        let names = Set(re.matches(in: help, range: NSRange(help.startIndex..., in: help))
+            .compactMap { Range($0.range, in: help).map { String(help[$0]) } })
+        #expect(names.count >= atLeast, "\(name): \(names)")
+        for n in names.sorted() { #expect(doc.contains(n), "\(docPath) lacks \(n)") }
     }
 }
 }
