@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The long fuzzing run: every target (or those named) to RUNS executions, JOBS at a time
-# (default 2, one a core), from the kept corpus; then each corpus is minimised
+# (default 2, one a core), inputs up to MAX_LEN bytes (default 65536), from the kept corpus; then each corpus is minimised
 # (libFuzzer -merge=1) back into Fuzz/corpus/TARGET, so CI's short pass starts from it.
 # Prints a markdown table (target, executions, seconds, coverage, features, corpus,
 # crashes) for docs/fuzzing.md. Exits non-zero on any crash or violated property.
@@ -13,7 +13,8 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options profile procstat)
 jobs=${JOBS:-2}
-work=$root/.build/fuzz-long
+max_len=${MAX_LEN:-65536}
+work=$root/.build/fuzz-long-$(printf %s "${targets[*]}" | tr " " -)
 rm -rf "$work"
 mkdir -p "$work"
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HermesCore \
@@ -23,7 +24,7 @@ one() {  # one TARGET: the run, then the merge
   local t=$1
   mkdir -p "$work/corpus-$t" "$work/min-$t"
   cp "$here/corpus/$t/"* "$work/corpus-$t/"
-  if ! FUZZ_TARGET=$t "$work/fuzz-all" -runs="$runs" -max_len=65536 -print_final_stats=1 \
+  if ! FUZZ_TARGET=$t "$work/fuzz-all" -runs="$runs" -max_len="$max_len" -print_final_stats=1 \
        -artifact_prefix="$work/$t-" "$work/corpus-$t" >"$work/$t.log" 2>&1; then
     echo "FAILED" > "$work/$t.status"
     return

@@ -5,7 +5,7 @@
 # /init, with the probe and with the real hermes-agent CLI); the hermes-agent patch's pytest
 # tests against the installed package; the whole suite under AddressSanitizer and under UndefinedBehaviorSanitizer;
 # a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
-# for real. FUZZ_SECONDS (default 20) sets the time per fuzz target.
+# for real. FUZZ_SECONDS (default 10) sets the time per fuzz target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -56,8 +56,8 @@ step "UndefinedBehaviorSanitizer: the whole suite (C shims instrumented; Swift t
 ubsan_rt=$(ls "$(dirname "$(readlink -f "$(command -v swift)")")"/../lib/swift/clang/lib/linux/libclang_rt.ubsan_standalone-x86_64.a)
 swift test --scratch-path .build-ubsan -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=all -Xlinker "$ubsan_rt"
 
-step "fuzzing, ${FUZZ_SECONDS:-20} s per target"
-Fuzz/run.sh "${FUZZ_SECONDS:-20}"
+step "fuzzing, ${FUZZ_SECONDS:-10} s per target"
+Fuzz/run.sh "${FUZZ_SECONDS:-10}"
 
 step "benchmark smoke pass (not timed)"
 Benchmarks/run.sh --quick
