@@ -448,7 +448,7 @@ class Bench:
                      f"{h_sc - p_sc} more system calls, {h_fl - p_fl} more page faults and {h_ins - p_ins} more "
                      "user instructions. The system calls are the work the contract asks for: the container "
                      "environment directory (getdents64 twice, then openat and read for each of its files; their "
-                     "closes are left to the exec), the venv's activate script (openat, fstat, read), getcwd and "
+                     "closes are left to the exec), the venv's activate script (openat, read), getcwd and "
                      "an access() check of /opt/data. Section 5 prices them: reading one small file costs about "
                      "as much as all of privdrop's start. The instructions go to copying the environment, the "
                      "envdir values and the activate script into arrays and rendering the new envp. The target "
