@@ -148,9 +148,9 @@ public enum Sys {
     }
 
     /// Reads one of the image's own small files (/etc/passwd, /etc/group, the venv's
-    /// activate, the subcommand list), regular files in any image: one read into 4 KiB
-    /// on the stack, no fstat (a short read of a regular file is its end); a larger
-    /// file is read on to its end. Not for procfs or pipes: `readFile` is.
+    /// activate, the subcommand list), regular files in any image: one read straight
+    /// into a 4 KiB array, no fstat (a short read of a regular file is its end); a
+    /// larger file is read on to its end. Not for procfs or pipes: `readFile` is.
     public static func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
         let fd = try open(path, O_RDONLY)
         defer { done(fd) }
