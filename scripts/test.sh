@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/setup.sh
 
-step() { printf '\n== %s\n' "$*" >&2; }
+step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)" >&2; }
 
 step "rules: no Foundation or Dispatch in Sources/"
 if grep -rnE '^\s*(@_exported\s+)?import\s+(Foundation|FoundationEssentials|Dispatch)\b' Sources; then
