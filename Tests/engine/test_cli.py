@@ -21,7 +21,7 @@ import json
 import time
 import uuid
 
-from engine import ENGINE, Container, engine, run
+from engine import Container, engine, run
 
 API = ["-e", "API_SERVER_ENABLED=true", "-e", "API_SERVER_KEY=hermes-engine-test-key-0123456789",
        "-e", "MULTI=line one\nline two", "-e", "SPACES=  a  b  "]
@@ -61,7 +61,6 @@ class CliContainer(Container):
 
     def __init__(self, img, args, opts):
         self.name = "hermes-test-" + uuid.uuid4().hex[:12]
-        self.img = img
         engine("run", "-d", "--name", self.name, "--network=none", *opts, img, *args, check=True)
 
     def up(self, profile):
