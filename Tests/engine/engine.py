@@ -3,6 +3,7 @@ settings of engine.sh, and the REPORT lines of the stand-in CLI (standin/report.
 import json
 import os
 import subprocess
+import threading
 import time
 import uuid
 
@@ -87,14 +88,37 @@ class Container:
     def sh(self, script, timeout=60):
         return self.exec("/bin/sh", "-c", script, timeout=timeout)
 
-    def wait(self, script, timeout=30.0):
-        """Polls a shell condition inside the container until it holds."""
+    # Waiting happens inside the container, in one `exec` whose loop polls every 0.2 s:
+    # an `exec` per poll costs the engine's CLI and runtime each time, and with several
+    # jobs polling at once that took the CPU the containers being waited for needed.
+    # The loop exits 0 when the condition holds (printing what it found) and 3 when its
+    # deadline passes; any other outcome is the exec failing (the container restarting,
+    # say), and is tried again until the deadline.
+    POLL = ('end=$(( $(date +%s) + $1 )); shift; '
+            'while :; do "$@" && exit 0; [ "$(date +%s)" -lt "$end" ] || exit 3; sleep 0.2; done')
+
+    def poll(self, timeout, *argv):
+        """Runs ARGV inside the container every 0.2 s until it succeeds: its stdout, or
+        None when TIMEOUT passed."""
         end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.sh(script).returncode == 0:
-                return True
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                p = self.exec("/bin/sh", "-c", self.POLL, "poll", str(max(1, int(left + 0.999))), *argv,
+                              timeout=left + 10)
+            except subprocess.TimeoutExpired:
+                return None
+            if p.returncode == 0:
+                return p.stdout.decode("utf-8", "replace")
+            if p.returncode == 3:
+                return None
             time.sleep(0.2)
-        return False
+
+    def wait(self, script, timeout=30.0):
+        """Waits for a shell condition inside the container to hold."""
+        return self.poll(timeout, "/bin/sh", "-c", script + " >/dev/null 2>&1") is not None
 
     def process(self, pid):
         """Ids, environment (exact bytes as latin-1) and argv of a process in the container."""
@@ -127,15 +151,17 @@ class Container:
 
     def service_pid(self, slot, argv_has, timeout=30.0, other_than=None):
         """The pid of a supervised slot once it runs a program whose argv contains ARGV_HAS
-        (and that is not OTHER_THAN)."""
+        (and that is not OTHER_THAN), confirmed from outside with `process`."""
+        find = ('st=$(/command/s6-svstat -o up,pid "$1" 2>/dev/null) && [ "${st%% *}" = true ] && '
+                'pid=${st##* } && [ "$pid" != "$3" ] && tr "\\0" " " < /proc/$pid/cmdline | grep -qF -- "$2" && echo "$pid"')
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            p = self.exec("/command/s6-svstat", "-o", "up,pid", slot)
-            fields = p.stdout.decode().split()
-            if p.returncode == 0 and fields[:1] == ["true"] and fields[1] != str(other_than):
-                info = self.process(fields[1])
-                if info and argv_has in " ".join(info["argv"]):
-                    return int(fields[1])
+            out = self.poll(end - time.monotonic(), "/bin/sh", "-c", find, "find", slot, argv_has, str(other_than))
+            if out is None:
+                return None
+            info = self.process(out.strip())
+            if info and argv_has in " ".join(info["argv"]):
+                return int(out.strip())
             time.sleep(0.2)
         return None
 
@@ -145,10 +171,12 @@ class Checks:
 
     def __init__(self):
         self.rows = []
+        self.lock = threading.Lock()  # suites run in threads (run.py)
 
     def check(self, name, version, ok, detail=""):
-        self.rows.append((name, version, bool(ok), detail))
-        print("%-4s %-8s %s%s" % ("ok" if ok else "FAIL", version, name, "" if ok else ": " + detail), flush=True)
+        with self.lock:
+            self.rows.append((name, version, bool(ok), detail))
+            print("%-4s %-8s %s%s" % ("ok" if ok else "FAIL", version, name, "" if ok else ": " + detail), flush=True)
         return ok
 
     def summary(self):

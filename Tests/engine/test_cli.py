@@ -27,8 +27,8 @@ API = ["-e", "API_SERVER_ENABLED=true", "-e", "API_SERVER_KEY=hermes-engine-test
        "-e", "MULTI=line one\nline two", "-e", "SPACES=  a  b  "]
 # One hostname for both images: it is the only variable the runtime gives per container.
 HOST = ["--hostname", "hermes-cli-test"]
-HEALTH = ("import json,urllib.request;"
-          "print(json.loads(urllib.request.urlopen('http://127.0.0.1:%d/health',timeout=3).read())['status'])")
+HEALTH = ("import json,sys,urllib.request;"
+          "sys.exit(json.loads(urllib.request.urlopen('http://127.0.0.1:%d/health',timeout=3).read())['status'] != 'ok')")
 SLOT = "/run/service/gateway-%s"
 
 
@@ -76,13 +76,7 @@ class CliContainer(Container):
         return self.service_pid(SLOT % profile, "gateway run", timeout=timeout, other_than=other_than)
 
     def healthy(self, port=8642, timeout=60):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            p = self.exec("/opt/hermes/.venv/bin/python", "-c", HEALTH % port)
-            if p.returncode == 0 and p.stdout.decode().strip() == "ok":
-                return True
-            time.sleep(0.5)
-        return False
+        return self.poll(timeout, "/opt/hermes/.venv/bin/python", "-c", HEALTH % port) is not None
 
     def hermes(self, *args, timeout=60):
         """`exec C hermes ARGS`, as a user types it (the exec shim)."""
@@ -102,16 +96,11 @@ class CliContainer(Container):
         while time.monotonic() < end:
             if text in self.logs():
                 return True
-            time.sleep(0.3)
+            time.sleep(0.5)
         return False
 
     def wait_down(self, profile, timeout=30):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.up(profile)[0] is False:
-                return True
-            time.sleep(0.2)
-        return False
+        return self.wait("[ \"$(/command/s6-svstat -o up %s)\" = false ]" % (SLOT % profile), timeout)
 
 
 def slot_files(c, profile):
