@@ -11,7 +11,11 @@ scripts/setup.sh
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 chmod 755 "$bin"
-scripts/build-embedded.sh "$bin" >/dev/null
+if [ "${HERMES_DIST_READY:-}" = 1 ]; then  # scripts/test.sh has just made dist/
+  cp dist/privdrop dist/hermes-init "$bin/"
+else
+  scripts/build-embedded.sh "$bin" >/dev/null
+fi
 swift build -c release -Xswiftc -static-executable --product privdrop >/dev/null
 cp .build/release/privdrop "$bin/privdrop-fallback"
 for p in privdrop-ref true sigecho floor floor-drop; do

@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/build-embedded.sh dist
+[ "${HERMES_DIST_READY:-}" = 1 ] || scripts/build-embedded.sh dist  # scripts/test.sh has just made it
 Tests/engine/images.sh
 # The Dockerfile's own build stage (podman only), for amd64 and cross for arm64.
 [ $# -gt 0 ] || Tests/engine/build-dockerfile.sh
