@@ -118,7 +118,7 @@ class Container:
 
     def wait(self, script, timeout=30.0):
         """Waits for a shell condition inside the container to hold."""
-        return self.poll(timeout, "/bin/sh", "-c", script + " >/dev/null 2>&1") is not None
+        return self.poll(timeout, "/bin/sh", "-c", script) is not None
 
     def process(self, pid):
         """Ids, environment (exact bytes as latin-1) and argv of a process in the container."""

@@ -63,11 +63,6 @@ class CliContainer(Container):
         self.name = "hermes-test-" + uuid.uuid4().hex[:12]
         engine("run", "-d", "--name", self.name, "--network=none", *opts, img, *args, check=True)
 
-    def up(self, profile):
-        p = self.exec("/command/s6-svstat", "-o", "up,pid", SLOT % profile)
-        f = p.stdout.decode().split()
-        return (f[0] == "true", int(f[1])) if p.returncode == 0 and len(f) == 2 else (None, None)
-
     def wait_boot(self, timeout=60):
         """Waits for s6-svscan and main-hermes (the CMD's services are up)."""
         return self.wait("[ \"$(/command/s6-svstat -o up /run/service/main-hermes 2>/dev/null)\" = true ]", timeout)
