@@ -17,9 +17,11 @@ max_len=${MAX_LEN:-65536}
 work=$root/.build/fuzz-long-$(printf %s "${targets[*]}" | tr " " -)
 rm -rf "$work"
 mkdir -p "$work"
+# HermesCore is in folders (System/, Accounts/, ...): every .swift under it.
+mapfile -t core_sources < <(find "$root/Sources/HermesCore" -name "*.swift" | sort)
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HermesCore \
   -I "$root/Sources/CHermes/include" -Xcc -D_GNU_SOURCE \
-  "$root"/Sources/HermesCore/*.swift "$here/Harness.swift" -o "$work/fuzz-all"
+  "${core_sources[@]}" "$here/Harness.swift" -o "$work/fuzz-all"
 one() {  # one TARGET: the run, then the merge
   local t=$1
   mkdir -p "$work/corpus-$t" "$work/min-$t"

@@ -14,9 +14,11 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options profile procstat)
 work=$root/.build/fuzz
 mkdir -p "$work"
+# HermesCore is in folders (System/, Accounts/, ...): every .swift under it.
+mapfile -t core_sources < <(find "$root/Sources/HermesCore" -name "*.swift" | sort)
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HermesCore \
   -I "$root/Sources/CHermes/include" -Xcc -D_GNU_SOURCE \
-  "$root"/Sources/HermesCore/*.swift "$here/Harness.swift" -o "$work/fuzz-all"
+  "${core_sources[@]}" "$here/Harness.swift" -o "$work/fuzz-all"
 status=0
 for t in "${targets[@]}"; do
   corpus=$work/corpus-$t

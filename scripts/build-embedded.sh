@@ -68,9 +68,11 @@ quiet() { "$@" 2> >(grep -v "libc not found" >&2); }
 # The allocator of Sources/CHermes/arena.c (see there) in place of musl's malloc.
 "${cc[@]}" -c -Os -DHERMES_ARENA "$root/Sources/CHermes/arena.c" -o "$obj/arena.o"
 
+# HermesCore is in folders (System/, Accounts/, ...): every .swift under it.
+mapfile -t core_sources < <(find "$root/Sources/HermesCore" -name "*.swift" | sort)
 quiet swiftc "${flags[@]}" -module-name HermesCore \
   -emit-module -emit-module-path "$obj/HermesCore.swiftmodule" \
-  -c "$root"/Sources/HermesCore/*.swift -o "$obj/HermesCore.o"
+  -c "${core_sources[@]}" -o "$obj/HermesCore.o"
 
 link() {  # link OUTPUT OBJECTS...
   local output=$1

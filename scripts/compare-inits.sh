@@ -11,7 +11,7 @@ fix=$(mktemp -d)
 trap 'rm -rf "$fix"' EXIT
 sh "$root/Tests/fixture/make-image-root.sh" "$fix" "$hi"
 
-scenarios=(exit_codes forwarding orphans signal_exit grace_kill term_before_kill tty_job_control idle)
+scenarios=(exit_codes exit_codes_realtime forwarding orphans signal_exit grace_kill term_before_kill tty_job_control idle)
 inits=("hermes-init:$hi" "tini:tini --" "dumb-init:dumb-init" "catatonit:catatonit --")
 
 printf '| scenario |'

@@ -55,7 +55,6 @@ struct HermesInitEndToEndTests {
     func lateEnvdirWrite() throws {
         let r = try fx.sh(#"printf '/late/chrome\n' > /run/s6/container_environment/LATE; exec "$HI" /bin/sh -c 'echo "$LATE"'; "#)
         #expect(r.out == "/late/chrome\n")
-        _ = try? FileManager.default.removeItem(atPath: fx.root.path + "/run/s6/container_environment/LATE")
     }
 
     // MARK: R3 --user guard
@@ -114,7 +113,6 @@ struct HermesInitEndToEndTests {
         #expect(try fx.sh(#"printf '/opt\n' > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/opt\n")
         #expect(try fx.sh(#"printf '\n' > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/tmp\n")
         #expect(try fx.sh(#": > /run/s6/container_environment/HERMES_ORIG_CWD; cd /tmp && exec "$HI" /bin/pwd"#).out == "/tmp\n")
-        try? FileManager.default.removeItem(atPath: fx.root.path + "/run/s6/container_environment/HERMES_ORIG_CWD")
         // Without /init the environment is whole: HERMES_ORIG_CWD (even empty) as given.
         #expect(try fx.sh(#"cd /tmp && exec env HERMES_HOME=/opt/data HERMES_ORIG_CWD=/opt "$HI" /bin/pwd"#).out == "/opt\n")
         #expect(try fx.sh(#"cd /tmp && exec env HERMES_HOME=/opt/data HERMES_ORIG_CWD= "$HI" /bin/pwd"#).out == "/tmp\n")
@@ -174,36 +172,33 @@ struct HermesInitEndToEndTests {
     func subcommandOverride() throws {
         let r = try fx.sh(#"printf 'chat,gateway' > /run/s6/container_environment/HERMES_INIT_SUBCOMMANDS; exec "$HI" mcp"#)
         #expect(r.out == "the-mcp-program\n")
-        try? FileManager.default.removeItem(atPath: fx.root.path + "/run/s6/container_environment/HERMES_INIT_SUBCOMMANDS")
     }
 
     @Test("R8: the image's subcommand list (the installed CLI's) replaces the built-in one")
     func subcommandFile() throws {
-        let dir = fx.root.path + "/opt/hermes/share/hermes-init"
-        defer { try? FileManager.default.removeItem(atPath: fx.root.path + "/opt/hermes/share") }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // The list is bound over the fixture's empty share/hermes-init in this test's own
+        // mount namespace: the tests running beside it keep the built-in list.
+        let list = try TempDir()
+        try list.write("subcommands", "chat\ngateway\nkanban\n")
+        let bind = #"mount --bind "$1" /opt/hermes/share/hermes-init || exit 90; "#
         // Without mcp in the list, the mcp program on PATH runs; kanban is a subcommand.
-        try "chat\ngateway\nkanban\n".write(toFile: dir + "/subcommands", atomically: true, encoding: .utf8)
-        let r = try fx.sh(#"HERMES_INIT_TRACE=1 "$HI" mcp; "$HI" kanban"#)
+        let r = try fx.sh(bind + #"HERMES_INIT_TRACE=1 "$HI" mcp; "$HI" kanban"#, [list.path])
         #expect(r.out == "the-mcp-program\nhermes [kanban]\n", "\(r.err)")
         #expect(r.err.contains("hermes-init: trace: subcommands: /opt/hermes/share/hermes-init/subcommands\n"), "\(r.err)")
         // No list read when routing does not need one.
-        let none = try fx.sh(#"HERMES_INIT_TRACE=1 exec "$HI" --help"#)
+        let none = try fx.sh(bind + #"HERMES_INIT_TRACE=1 exec "$HI" --help"#, [list.path])
         #expect(!none.err.contains("subcommands:"), "\(none.err)")
         // A list that cannot be read is an error, not a silent fallback.
-        try FileManager.default.removeItem(atPath: dir + "/subcommands")
-        try FileManager.default.createDirectory(atPath: dir + "/subcommands", withIntermediateDirectories: false)
-        let bad = try fx.sh(#"exec "$HI" mcp"#)
+        try FileManager.default.removeItem(atPath: list.path + "/subcommands")
+        try FileManager.default.createDirectory(atPath: list.path + "/subcommands", withIntermediateDirectories: false)
+        let bad = try fx.sh(bind + #"exec "$HI" mcp"#, [list.path])
         #expect(bad.status == 111)
         #expect(bad.err == "hermes-init: fatal: unable to read the subcommand list /opt/hermes/share/hermes-init/subcommands: Is a directory\n")
     }
 
     @Test("HERMES_INIT_TRACE from the container environment (docker run -e under /init) turns tracing on")
     func traceFromContainerEnvironment() throws {
-        let file = fx.root.path + "/run/s6/container_environment/HERMES_INIT_TRACE"
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try "1\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try fx.sh(#"exec env -u HERMES_HOME "$HI" echo hi"#)
+        let r = try fx.sh(#"printf '1\n' > /run/s6/container_environment/HERMES_INIT_TRACE; exec env -u HERMES_HOME "$HI" echo hi"#)
         #expect(r.out == "hi\n")
         #expect(r.err.contains("hermes-init: trace: route: program echo"), "\(r.err)")
     }

@@ -17,18 +17,39 @@ extension EndToEnd {
 @Suite("hermes-init as PID 1", .serialized, .enabled(if: isRoot, "requires root"))
 struct Pid1Tests {
     @Test("as PID 1 it behaves as a tini-grade init", arguments: [
-        "forwarding", "orphans", "signal_exit", "grace_kill", "term_before_kill", "tty_job_control", "idle",
-    ] + (binariesEmulated ? [] : ["exit_codes"]))
+        "exit_codes", "exit_codes_realtime", "forwarding", "orphans", "signal_exit", "grace_kill",
+        "term_before_kill", "tty_job_control", "idle",
+    ])
     func pid1(name: String) throws {
-        var r = try scenario(name)
-        // qemu-user now and then misses one of the 59 signals sent in a row to the PID 1 it
-        // emulates (seen once in ten runs with a 5 s wait per signal): there, one more try.
-        // Natively, once (2026-12-01, in CI, against dist/) SIGINT did not show within 5 s;
-        // the wait is now 20 s and a failure reports PID 1's pending and blocked signals,
-        // so the next one will say whether the signal came late or was lost.
-        if binariesEmulated && name == "forwarding" && r.status != 0 { r = try scenario(name) }
-        #expect(r.status == 0, "\(r.out)\(r.err)")
-        #expect(r.out.hasPrefix("\(name): ok"), "\(r.out)")
+        let r = try scenario(name)
+        let passed = r.status == 0 && r.out.hasPrefix("\(name): ok")
+        if binariesEmulated && name == "exit_codes_realtime" {
+            // qemu-user maps the guest's real-time signals onto other host numbers, so a
+            // program killed by one is reported dead of another. Known, and not ours:
+            // the same scenario passes natively.
+            withKnownIssue("qemu-user remaps real-time signal numbers: death by SIGRTMIN+n is reported as another signal") {
+                #expect(passed, "\(r.out)\(r.err)")
+            }
+            return
+        }
+        if binariesEmulated && name == "forwarding" && !passed && missedOneSignal(r.out) {
+            // qemu-user now and then loses one of the 59 signals sent in a row to the PID 1
+            // it emulates (about one run in ten); losing more, or forwarding SIGCHLD, is a
+            // failure there too. Natively every signal must arrive.
+            withKnownIssue("qemu-user now and then loses one signal sent to the PID 1 it emulates", isIntermittent: true) {
+                #expect(passed, "\(r.out)\(r.err)")
+            }
+            return
+        }
+        #expect(passed, "\(r.out)\(r.err)")
+    }
+
+    /// `forwarding: FAIL: not forwarded: [N]` with exactly one N and nothing else wrong.
+    func missedOneSignal(_ out: String) -> Bool {
+        let line = out.split(separator: "\n").first.map(String.init) ?? ""
+        guard line.hasPrefix("forwarding: FAIL: not forwarded: ["), !line.contains("SIGCHLD") else { return false }
+        let inside = line.drop(while: { $0 != "[" }).dropFirst().prefix(while: { $0 != "]" })
+        return !inside.isEmpty && Int(inside) != nil
     }
 
     @Test("the scenarios can fail: a PID 1 that only waits for its child fails them", arguments: ["orphans", "forwarding", "term_before_kill"])

@@ -27,6 +27,8 @@ FORWARDED = [s for s in CATCHABLE if s != signal.SIGCHLD]
 # Signals whose default action kills a shell (not ignored, not stopping).
 TERMINATING = [s for s in FORWARDED if s not in (
     signal.SIGCONT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU, signal.SIGURG, signal.SIGWINCH)]
+STANDARD_TERMINATING = [s for s in TERMINATING if s < 32]
+REALTIME_TERMINATING = [s for s in TERMINATING if s >= 34]
 
 
 def in_namespace(init, args):
@@ -119,13 +121,27 @@ def exit_codes(init):
         rc = run(in_namespace(init, ["sh", "-c", f"exit {code}"])).returncode
         if rc != code:
             bad.append(f"exit {code} -> {rc}")
-    for sig in TERMINATING:
+    bad += deaths(init, STANDARD_TERMINATING)
+    if bad:
+        return False, "; ".join(bad[:8]) + (f" (+{len(bad) - 8} more)" if len(bad) > 8 else "")
+    return True, f"256 exit codes and {len(STANDARD_TERMINATING)} standard signals (128+N)"
+
+
+def exit_codes_realtime(init):
+    bad = deaths(init, REALTIME_TERMINATING)
+    if bad:
+        return False, "; ".join(bad[:8]) + (f" (+{len(bad) - 8} more)" if len(bad) > 8 else "")
+    return True, f"{len(REALTIME_TERMINATING)} real-time signals (128+N)"
+
+
+def deaths(init, signals):
+    """A program killed by signal N: the init must exit with 128+N."""
+    bad = []
+    for sig in signals:
         rc = run(in_namespace(init, ["sh", "-c", f"kill -{sig} $$"])).returncode
         if rc != 128 + sig:
             bad.append(f"signal {sig} -> {rc}")
-    if bad:
-        return False, "; ".join(bad[:8]) + (f" (+{len(bad) - 8} more)" if len(bad) > 8 else "")
-    return True, f"256 exit codes and {len(TERMINATING)} signals (128+N)"
+    return bad
 
 
 CATCHER = r"""
@@ -339,6 +355,7 @@ def idle(init):
 
 SCENARIOS = {
     "exit_codes": exit_codes,
+    "exit_codes_realtime": exit_codes_realtime,
     "forwarding": forwarding,
     "orphans": orphans,
     "signal_exit": signal_exit,

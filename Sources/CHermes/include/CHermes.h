@@ -42,7 +42,6 @@ extern void *memmem(const void *haystack, size_t haystacklen, const void *needle
 
 // errno is a macro.
 static inline int CHermes_errno(void) { return errno; }
-static inline void CHermes_set_errno(int value) { errno = value; }
 
 // environ is a global the Embedded build cannot import through an overlay.
 static inline char **CHermes_environ(void) { return environ; }
@@ -52,6 +51,10 @@ static inline char **CHermes_environ(void) { return environ; }
 static inline int CHermes_open(const char *path, int flags) { return openat(AT_FDCWD, path, flags); }
 static inline int CHermes_openat(int dirfd, const char *path, int flags) {
     return openat(dirfd, path, flags);
+}
+// A new file with its mode (the mode is the variadic part).
+static inline int CHermes_create(const char *path, mode_t mode) {
+    return openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
 // prctl is variadic.

@@ -1,0 +1,105 @@
+/// Under a runtime's own init (`docker run --init`, a pod sharing one PID namespace),
+/// `/init` cannot run, so hermes-init does, as root, the boot steps it would have run
+/// before the CMD:
+/// 1. the container environment is written to `/run/s6/container_environment` as
+///    s6-overlay writes it (one file a variable, the value and a newline; `/command` put
+///    in front of `PATH` when it exists), unless that directory is already there, so
+///    `with-contenv` in the steps and `privdrop --envdir` find it;
+/// 2. every file of `/etc/cont-init.d` runs, in name order, as root, with that
+///    environment; the first that fails stops the start with its exit code (128+N for
+///    a signal);
+/// 3. the directory is read back, so what the steps wrote into it reaches the program,
+///    as it does under `/init`.
+public enum BootSteps {
+    public static let stepsDir: StaticString = "/etc/cont-init.d"
+    public static let commandDir: StaticString = "/command"
+    static let s6RunDir: StaticString = "/run/s6"
+
+    /// Runs the steps; returns the container environment afterwards, to overlay.
+    public static func run() throws(Failure) -> [Environment.Change] {
+        var env = Environment.current(recording: false)
+        if Sys.isDirectory(commandDir.cString) {
+            var path = Bytes(commandDir)
+            if let old = env.get("PATH"), !old.isEmpty {
+                path.append(0x3A)
+                path.add(old)
+            }
+            env.set("PATH", path)
+        }
+        let dir = Bytes(HermesInit.containerEnvironment)
+        if !Sys.isDirectory(HermesInit.containerEnvironment.cString) {
+            if !Sys.isDirectory(s6RunDir.cString) { try FileTree.mkdir(Bytes(s6RunDir), 0o755) }
+            try dump(env, into: dir)
+        }
+        try runSteps(env)
+        return try Envdir.load(dir.nulTerminated) ?? []
+    }
+
+    /// Writes `env` as s6-overlay 3.2.2.0+ does: `NAME` holds the value and a newline.
+    /// Names that cannot be file names (empty, `.`-led, with `/`) are left out.
+    static func dump(_ env: Environment, into dir: Bytes) throws(Failure) {
+        try FileTree.mkdir(dir, 0o755)
+        for entry in env.entries {
+            let n = Environment.nameLength(entry)
+            guard n > 0, n < entry.count, entry[0] != 0x2E, !entry[..<n].contains(0x2F) else { continue }
+            var path = dir
+            path.append(0x2F)
+            path.append(contentsOf: entry[..<n])
+            var value = Bytes(entry[(n + 1)...])
+            value.append(0x0A)
+            try FileTree.write(path, value, mode: 0o644)
+        }
+    }
+
+    /// The files of `dir` (/etc/cont-init.d) in name order, each run to its end; none
+    /// when it does not exist.
+    static func runSteps(_ env: Environment, in dir: Bytes = Bytes(stepsDir)) throws(Failure) {
+        let names: [Bytes]
+        do {
+            names = try Sys.withCPath(dir) { p throws(Errno) in try Sys.directoryEntries(at: p) }
+                .filter { $0.first != 0x2E }.sorted { $0.lexicographicallyPrecedes($1) }
+        } catch {
+            if error == .noEntry { return }
+            var op = Bytes("read ")
+            op.add(dir)
+            throw Failure.system(op, error)
+        }
+        let envp = CStringArray(env.entries)
+        for name in names {
+            var path = dir
+            path.append(0x2F)
+            path.add(name)
+            try run(step: path, envp: envp)
+        }
+    }
+
+    /// Runs one step as a child (argv is its path alone) and waits for it. A step that
+    /// cannot be executed is reported with the reason, as any exec failure is.
+    static func run(step path: Bytes, envp: CStringArray) throws(Failure) {
+        var op = Bytes("run boot step ")
+        op.add(path)
+        let argv = CStringArray([path])
+        let started: Spawn.Started
+        do throws(Errno) {
+            started = try Spawn.start(failureExit: ExitCode.cannotExecute) {
+                Sys.execve(argv.pointer[0]!, argv.pointer, envp.pointer)
+                return ChildReport(phase: 0, code: 0, errno: Errno.current.rawValue)
+            }
+        } catch {
+            throw Failure.system(op, error)
+        }
+        if let report = started.failure {
+            let (code, reason) = Exec.diagnose(path, Errno(report.errno))
+            throw Failure.unable(code, op, reason)
+        }
+        let status: WaitStatus
+        do throws(Errno) { status = try Sys.wait(started.pid) } catch { throw Failure.system(op, error) }
+        let code = status.exitCode
+        if code != 0 {
+            var reason = Bytes("it exited with ")
+            reason.add(decimal: UInt64(code))
+            throw Failure.unable(code, op, reason)
+        }
+        withExtendedLifetime(argv) {}
+    }
+}

@@ -1,0 +1,167 @@
+/// `hermes-init [ARG...]`: the image's `main-wrapper.sh` in one process. Under
+/// s6-overlay's `/init` it restores the container environment, applies the wrapper's
+/// rules, drops to `hermes` and execs in place. As PID 1 with no init above it, it is
+/// an init instead (see `Supervisor`).
+public enum HermesInit {
+    public static let venvDir: StaticString = "/opt/hermes/.venv"
+    public static let activatePath: StaticString = "/opt/hermes/.venv/bin/activate"
+    public static let dataDir: StaticString = "/opt/data"
+    public static let containerEnvironment: StaticString = "/run/s6/container_environment"
+    public static let initPath: StaticString = "/init"
+    /// `/opt/data/.`: checked with access(X_OK), it must be a directory we may enter.
+    static let enterableDataDir: StaticString = "/opt/data/."
+    public static let userName: StaticString = "hermes"
+    /// The old wrapper's loop breaker; honoured on input, never passed on.
+    public static let readyGuard: StaticString = "HERMES_MAIN_WRAPPER_ENV_READY"
+
+    public static let help: StaticString = """
+    usage: hermes-init [ARG...]
+
+    The Hermes container's CMD wrapper (main-wrapper.sh) in one process. All arguments
+    belong to the container command; hermes-init reads only arguments that start with
+    --hermes-init- and come first:
+
+      --hermes-init-help           print this help
+      --hermes-init-version        print the version
+      --hermes-init-grace=S        PID-1 mode: grace time before SIGKILL (default 5)
+      --hermes-init-pgroup         PID-1 mode: forward signals to the process group
+      --hermes-init-map=FROM:TO    PID-1 mode: remap the final exit code (repeatable)
+      --hermes-init-subreaper      not PID 1: supervise as a child subreaper
+
+    and, alone, as a tool for the Python service manager:
+
+      --hermes-init-render-gateway PROFILE [--down] [--register] [--scandir DIR]
+          write the s6 service directory gateway-PROFILE into DIR (default
+          $S6_PROFILE_GATEWAY_SCANDIR or /run/service), built next to it and renamed
+          into place; PROFILE must match ^[a-z0-9][a-z0-9_-]*$ (exit 100 otherwise).
+          --down: registered but not started; --register: then have s6-svscan scan
+          DIR now, as s6-svscanctl -a DIR does (exit 111 if no s6-svscan runs there)
+
+    What it does, in order:
+      1. started by s6-overlay's /init with a scrubbed environment (HERMES_HOME empty and
+         /run/s6/container_environment present, S6_KEEP_ENV not set): keep PATH, load
+         that directory as with-contenv (s6-envdir -Lf) does: a file is one variable,
+         its value the file less one trailing newline; an empty file unsets
+      2. started as a uid other than root or hermes's: refuse (exit 1), tell the user to
+         pass HERMES_UID/HERMES_GID (or PUID/PGID) instead of --user
+      3. HOME=/opt/data; HERMES_HOME defaults to HOME; check that /opt/data can be
+         entered, activate the venv /opt/hermes/.venv, start the program in
+         HERMES_ORIG_CWD or the start directory
+      4. route: no arguments -> hermes; a hermes subcommand name or a first argument
+         starting with '-' -> hermes ARGS; a first argument with '/' -> run it; an
+         executable on PATH -> run it; otherwise -> hermes ARGS
+      5. as root, drop to the hermes user from /etc/passwd and /etc/group; exec in place
+
+    Where it runs, decided once at start:
+      the CMD of s6-overlay's /init, or started by any process but PID 1: the above
+      PID 1, s6-overlay installed: execs /init with itself and the same arguments
+      PID 1, no s6-overlay: an init: signals blocked first, the program started as its
+         child, every signal but SIGCHLD forwarded, every zombie reaped; when the program
+         exits, SIGTERM then SIGKILL after the grace time for what is left, and the
+         program's status (or 128+N) as its own
+      an entry point under another init (docker run --init, a pod's pause): a warning;
+         as root, the container environment written to /run/s6/container_environment
+         and /etc/cont-init.d/* run in order (a failing step stops the start with its
+         code); then the above (gateway run gets --external-supervisor)
+
+    ENVIRONMENT
+      HERMES_INIT_TRACE=1        one line per decision on stderr
+      HERMES_INIT_SUBCOMMANDS    replaces the list of hermes subcommand names (else
+                                 /opt/hermes/share/hermes-init/subcommands, the installed
+                                 CLI's, else hermes-agent 0.19.0's)
+      HERMES_ORIG_CWD            the directory the program starts in
+      HERMES_INIT_GRACE, HERMES_INIT_PGROUP, HERMES_INIT_MAP, HERMES_INIT_SUBREAPER
+                                 as the options of the same names
+
+    EXIT CODES
+      1    started as a uid that is not root or hermes, or no hermes account
+      100  usage error (an unknown --hermes-init- option)
+      111  a system call failed (/opt/data or the start directory cannot be entered, the
+           venv or account files cannot be read, the privilege drop failed)
+      126  the program could not be executed
+      127  the program was not found
+    otherwise the program's own exit code.
+
+    """
+
+    /// The whole program: never returns. The algorithm, top to bottom: as PID 1 block
+    /// every signal; refuse a setuid start; read our own options; decide the mode once;
+    /// do it.
+    public static func main(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Never {
+        let pid = Sys.pid()
+        // As PID 1, signals are blocked before anything else can happen or fail.
+        let originalMask = pid == 1 ? SignalSet.blockAll() : SignalSet()
+        let diag = Diagnostics(program: "hermes-init")
+        do throws(Failure) {
+            try SetuidGuard.refuse()
+            let options = try parse(argc: argc, argv: argv)
+            let situation = options.renderGateway || options.help || options.version ? .command : Situation.detect(pid: pid)
+            let mode = Mode.decide(options: options, situation: situation, root: Sys.effectiveUID() == 0)
+            if case .underOtherInit(let name) = situation { diag.warn(otherInitWarning(name, bootSteps: mode.runsBootSteps)) }
+            var trace = Trace(enabled: isTruthy(Sys.getenv("HERMES_INIT_TRACE")), diag: diag)
+            let first = options.firstArgument
+
+            switch mode {
+            case .renderGateway:
+                try renderGateway(argc: argc, argv: argv)
+                Sys.exit(0)
+            case .printHelp:
+                Version.printHelp(help)
+            case .printVersion:
+                Version.print("hermes-init")
+            case .execInit:
+                originalMask.install()  // the mask survives execve
+                let initArgv = PointerArray(prefix: Bytes(initPath), argv, count: Int(argc))
+                throw Exec.run(argv: initArgv.pointer, envp: Sys.environment, path: nil)
+            case .supervise(let asPID1, let bootSteps):
+                let booted = bootSteps ? try BootSteps.run() : nil
+                let mask = asPID1 ? originalMask : try becomeSubreaper(diag)
+                var decision = try prepare(argc: argc, argv: argv, first: first, trace: &trace, booted: booted)
+                if booted != nil { decision.markExternallySupervised(trace) }
+                var supervisor = options.supervisor
+                supervisor.subreaper = !asPID1
+                Supervisor.run(plan: decision.render(), options: supervisor, originalMask: mask, diag: diag)
+            case .bootStepsThenExec:
+                let booted = try BootSteps.run()
+                Sys.execFollows = true
+                var decision = try prepare(argc: argc, argv: argv, first: first, trace: &trace, booted: booted)
+                decision.markExternallySupervised(trace)
+                try execute(decision.render())
+            case .exec:
+                Sys.execFollows = true
+                try execute(try prepare(argc: argc, argv: argv, first: first, trace: &trace).render())
+            }
+        } catch {
+            diag.fatal(error)
+        }
+    }
+
+    /// Drops privileges as planned and execs the program in place.
+    static func execute(_ plan: LaunchPlan) throws(Failure) -> Never {
+        if case .drop(let credentials) = plan.drop { try credentials.apply() }
+        throw Exec.run(argv: plan.argv.pointer, envp: plan.envp.pointer, path: plan.path)
+    }
+
+    /// Not PID 1 and asked to supervise: block signals, register as a child subreaper.
+    static func becomeSubreaper(_ diag: Diagnostics) throws(Failure) -> SignalSet {
+        let mask = SignalSet.blockAll()
+        do throws(Errno) { try Sys.becomeSubreaper() } catch {
+            throw Failure.system(Bytes("register as a child subreaper"), error)
+        }
+        diag.report("info", Bytes("not PID 1: supervising as a child subreaper"))
+        return mask
+    }
+
+    /// The warning under a runtime's own init.
+    static func otherInitWarning(_ pid1Name: Bytes, bootSteps: Bool) -> Bytes {
+        var m = Bytes("not PID 1")
+        if !pid1Name.isEmpty {
+            m.add(" (PID 1 is ")
+            m.add(pid1Name)
+            m.add(")")
+        }
+        m.add(" and no s6-overlay above: the supervised services are unavailable here; ")
+        m.add(bootSteps ? "running the boot steps, then the command" : "running the command")
+        return m
+    }
+}

@@ -1,0 +1,105 @@
+/// privdrop's command line: its help, options and ACCOUNT, parsed from argv alone.
+extension Privdrop {
+    public static let usageLine: StaticString = "privdrop [--envdir DIR] [--home] [--no-new-privs] [--explain] ACCOUNT PROG [ARG...]"
+
+    public static let help: StaticString = """
+    usage: privdrop [OPTIONS] ACCOUNT PROG [ARG...]
+
+    Become ACCOUNT, then exec PROG in place (same pid, fds, cwd, umask, session, TTY).
+
+    ACCOUNT
+      name | uid        passwd entry's uid and primary gid, plus its /etc/group groups
+      user:group        that uid and exactly that one group (names or numbers)
+      uid:gid           numbers; no passwd or group entry needed
+      ""                change nothing, just exec PROG
+    As root the groups, gid and uid are set in that order and verified. Already running
+    as the target uid (not root), PROG runs unchanged and keeps its groups. Any other
+    non-root caller is refused (exit 111).
+
+    OPTIONS
+      --envdir DIR      first load DIR as s6-overlay's with-contenv (s6-envdir -Lf)
+                        does: one variable per file, the whole file as the value less
+                        one trailing newline, then NUL bytes as newlines; an empty
+                        file unsets, a file holding only a newline sets an empty
+                        value; names starting with '.' or containing '=' are skipped
+      --home            set HOME, USER and LOGNAME from the passwd entry
+      --no-new-privs    set no_new_privs before the exec
+      --explain         print what would be done as key=value lines on stdout, exit 0
+      --help            print this help
+      --version         print the version
+      --                end of options
+
+    EXIT CODES
+      1    unknown user or group, or a bare uid with no passwd entry
+      100  usage error
+      111  a system call failed (reading /etc files and DIR included)
+      126  PROG found but could not be executed
+      127  PROG, or its #! interpreter, not found
+    otherwise PROG's own exit code.
+
+    """
+
+    public struct Options: Equatable {
+        public var envdir: Bytes? = nil
+        public var home = false
+        public var noNewPrivs = false
+        public var explain = false
+        public var account = Bytes()
+        /// Index in argv of PROG.
+        public var programIndex = 0
+        public init() {}
+    }
+
+    public enum Command: Equatable {
+        case help
+        case version
+        case run(Options)
+    }
+
+    static func usage(_ reason: StaticString) -> Failure {
+        usage(Bytes(reason))
+    }
+
+    static func usage(_ reason: Bytes) -> Failure {
+        Failure.unable(ExitCode.usage, Bytes("parse arguments"), reason)
+    }
+
+    /// Parses options and ACCOUNT. Pure: looks at argv only.
+    public static func parse(argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) -> Command {
+        var o = Options()
+        var i = 1
+        let n = Int(argc)
+        while i < n, let a = argv[i] {
+            if a[0] != 0x2D || a[1] == 0 { break }  // not an option (or a lone "-")
+            if cStringEquals(a, "--") { i += 1; break }
+            if cStringEquals(a, "--help") { return .help }
+            if cStringEquals(a, "--version") { return .version }
+            if cStringEquals(a, "--home") {
+                o.home = true
+            } else if cStringEquals(a, "--no-new-privs") {
+                o.noNewPrivs = true
+            } else if cStringEquals(a, "--explain") {
+                o.explain = true
+            } else if cStringEquals(a, "--envdir") {
+                i += 1
+                guard i < n, let d = argv[i], d[0] != 0 else { throw usage("--envdir needs a directory") }
+                o.envdir = Bytes(cString: d)
+            } else if cStringHasPrefix(a, "--envdir=") {
+                let d = Bytes(cString: a + 9)
+                if d.isEmpty { throw usage("--envdir needs a directory") }
+                o.envdir = d
+            } else {
+                var m = Bytes("unknown option ")
+                m.add(cString: a)
+                throw usage(m)
+            }
+            i += 1
+        }
+        guard i < n, let account = argv[i] else { throw usage("missing ACCOUNT") }
+        o.account = Bytes(cString: account)
+        i += 1
+        guard i < n, argv[i] != nil else { throw usage("missing PROG") }
+        o.programIndex = i
+        return .run(o)
+    }
+}

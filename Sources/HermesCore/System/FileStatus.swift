@@ -1,0 +1,59 @@
+import CHermes
+
+/// stat, lstat and fstat, reduced to what the callers look at.
+extension Sys {
+    public struct FileStatus {
+        /// `st_mode`: the file type and permission bits.
+        public var mode: UInt32
+        public var size: Int
+
+        init(_ st: stat) {
+            mode = UInt32(st.st_mode)
+            size = Int(st.st_size)
+        }
+
+        @inline(__always) func isType(_ t: Int32) -> Bool { mode & UInt32(S_IFMT) == UInt32(t) }
+        public var isRegular: Bool { isType(S_IFREG) }
+        public var isDirectory: Bool { isType(S_IFDIR) }
+        public var isFIFO: Bool { isType(S_IFIFO) }
+    }
+
+    /// `stat(path)`, following symlinks; nil when it fails (errno says why).
+    public static func status(_ path: UnsafePointer<CChar>) -> FileStatus? {
+        var st = stat()
+        return stat(path, &st) == 0 ? FileStatus(st) : nil
+    }
+
+    /// `lstat(path)`: the link itself, not what it points to.
+    public static func linkStatus(_ path: UnsafePointer<CChar>) throws(Errno) -> FileStatus {
+        var st = stat()
+        try check(lstat(path, &st))
+        return FileStatus(st)
+    }
+
+    /// `fstat(fd)`.
+    public static func status(_ fd: Int32) -> FileStatus? {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? FileStatus(st) : nil
+    }
+
+    /// True when `path` is a directory (following symlinks).
+    public static func isDirectory(_ path: UnsafePointer<CChar>) -> Bool {
+        status(path)?.isDirectory ?? false
+    }
+
+    /// True when `path` is a regular file with an execute bit.
+    public static func isExecutableFile(_ path: UnsafePointer<CChar>) -> Bool {
+        guard let st = status(path) else { return false }
+        return st.isRegular && st.mode & 0o111 != 0
+    }
+
+    /// `access(path, F_OK)`: something is there.
+    public static func exists(_ path: UnsafePointer<CChar>) -> Bool { access(path, F_OK) == 0 }
+
+    /// `access(path, X_OK)`: a file we may execute, or a directory we may enter.
+    public static func mayExecute(_ path: UnsafePointer<CChar>) -> Bool { access(path, X_OK) == 0 }
+
+    /// `access(path, X_OK)`, throwing why not.
+    public static func checkExecute(_ path: UnsafePointer<CChar>) throws(Errno) { try check(access(path, X_OK)) }
+}

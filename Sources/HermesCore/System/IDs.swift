@@ -1,0 +1,44 @@
+import CHermes
+
+/// The credential calls. The set*id calls are plain system calls (CHermes.h says why);
+/// each returns the errno it failed with, or nil, and makes no allocation, so they are
+/// safe between fork and exec.
+extension Sys {
+    @inline(__always)
+    static func result(_ r: Int32) -> Errno? { r == 0 ? nil : Errno.current }
+
+    public static func setGroups(_ list: UnsafeBufferPointer<UInt32>) -> Errno? {
+        result(CHermes_setgroups(list.count, list.baseAddress))
+    }
+    public static func setGID(_ gid: UInt32) -> Errno? { result(CHermes_setresgid(gid, gid, gid)) }
+    public static func setUID(_ uid: UInt32) -> Errno? { result(CHermes_setresuid(uid, uid, uid)) }
+    /// `setuid(0)` succeeds: root can be regained.
+    public static func canRegainRoot() -> Bool { CHermes_setuid(0) == 0 }
+
+    /// Real, effective and saved uid.
+    public static func userIDs() -> (real: UInt32, effective: UInt32, saved: UInt32)? {
+        var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
+        return getresuid(&r, &e, &s) == 0 ? (r, e, s) : nil
+    }
+
+    /// Real, effective and saved gid.
+    public static func groupIDs() -> (real: UInt32, effective: UInt32, saved: UInt32)? {
+        var r: gid_t = 0, e: gid_t = 0, s: gid_t = 0
+        return getresgid(&r, &e, &s) == 0 ? (r, e, s) : nil
+    }
+
+    /// `getgroups` into `buffer`: the count, or -1.
+    public static func getGroups(into buffer: UnsafeMutableBufferPointer<UInt32>) -> Int {
+        Int(getgroups(Int32(buffer.count), buffer.baseAddress))
+    }
+
+    /// The supplementary group list.
+    public static func supplementaryGroups() throws(Errno) -> [UInt32] {
+        let n = getgroups(0, nil)
+        if n < 0 { throw Errno.current }
+        var list = [gid_t](repeating: 0, count: Int(n))
+        let m = list.withUnsafeMutableBufferPointer { getgroups(n, $0.baseAddress) }
+        if m < 0 { throw Errno.current }
+        return Array(list.prefix(Int(m)))
+    }
+}
