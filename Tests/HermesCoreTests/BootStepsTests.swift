@@ -4,6 +4,7 @@ import Testing
 
 private func b(_ s: String) -> Bytes { Array(s.utf8) }
 
+extension ForkingTests {
 @Suite("boot steps under another init")
 struct BootStepsTests {
     func tempDir() throws -> String {
@@ -64,4 +65,5 @@ struct BootStepsTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/ran-after"), "nothing runs after a failed step")
     }
+}
 }

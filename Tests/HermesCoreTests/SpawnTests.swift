@@ -2,6 +2,13 @@ import Foundation
 import Testing
 @testable import HermesCore
 
+/// The suites that fork from this (multi-threaded) test process, one at a time: a
+/// child forked while another test still holds a script it just wrote open for writing
+/// keeps that descriptor until its exec, and exec'ing the script then fails with
+/// ETXTBSY. (The programs are single-threaded; this is the test process's own race.)
+@Suite(.serialized) struct ForkingTests {}
+
+extension ForkingTests {
 @Suite("Spawn: fork, a child that reports why it could not exec, wait")
 struct SpawnTests {
     let trueArgv: [String] = ["/bin/true"]
@@ -42,4 +49,5 @@ struct SpawnTests {
         #expect(seen == s.pid && seen > 0)
         _ = try Sys.wait(s.pid)
     }
+}
 }

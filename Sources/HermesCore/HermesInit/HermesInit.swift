@@ -17,9 +17,12 @@ public enum HermesInit {
     public static let help: StaticString = """
     usage: hermes-init [ARG...]
 
-    The Hermes container's CMD wrapper (main-wrapper.sh) in one process. All arguments
-    belong to the container command; hermes-init reads only arguments that start with
-    --hermes-init- and come first:
+    The Hermes container's CMD wrapper (main-wrapper.sh) in one process: the container
+    environment, the --user guard, HOME and the venv, routing (no arguments or a hermes
+    subcommand -> hermes ARGS; a program on PATH -> that program), then the drop to
+    hermes and one exec. As PID 1 it execs s6-overlay's /init, or is a tini-grade init
+    when there is none; under another init it runs the boot steps first. All arguments
+    belong to the container command but these, which must come first:
 
       --hermes-init-help           print this help
       --hermes-init-version        print the version
@@ -27,60 +30,21 @@ public enum HermesInit {
       --hermes-init-pgroup         PID-1 mode: forward signals to the process group
       --hermes-init-map=FROM:TO    PID-1 mode: remap the final exit code (repeatable)
       --hermes-init-subreaper      not PID 1: supervise as a child subreaper
-
-    and, alone, as a tool for the Python service manager:
-
       --hermes-init-render-gateway PROFILE [--down] [--register] [--scandir DIR]
-          write the s6 service directory gateway-PROFILE into DIR (default
-          $S6_PROFILE_GATEWAY_SCANDIR or /run/service), built next to it and renamed
-          into place; PROFILE must match ^[a-z0-9][a-z0-9_-]*$ (exit 100 otherwise).
-          --down: registered but not started; --register: then have s6-svscan scan
-          DIR now, as s6-svscanctl -a DIR does (exit 111 if no s6-svscan runs there)
-
-    What it does, in order:
-      1. started by s6-overlay's /init with a scrubbed environment (HERMES_HOME empty and
-         /run/s6/container_environment present, S6_KEEP_ENV not set): keep PATH, load
-         that directory as with-contenv (s6-envdir -Lf) does: a file is one variable,
-         its value the file less one trailing newline; an empty file unsets
-      2. started as a uid other than root or hermes's: refuse (exit 1), tell the user to
-         pass HERMES_UID/HERMES_GID (or PUID/PGID) instead of --user
-      3. HOME=/opt/data; HERMES_HOME defaults to HOME; check that /opt/data can be
-         entered, activate the venv /opt/hermes/.venv, start the program in
-         HERMES_ORIG_CWD or the start directory
-      4. route: no arguments -> hermes; a hermes subcommand name or a first argument
-         starting with '-' -> hermes ARGS; a first argument with '/' -> run it; an
-         executable on PATH -> run it; otherwise -> hermes ARGS
-      5. as root, drop to the hermes user from /etc/passwd and /etc/group; exec in place
-
-    Where it runs, decided once at start:
-      the CMD of s6-overlay's /init, or started by any process but PID 1: the above
-      PID 1, s6-overlay installed: execs /init with itself and the same arguments
-      PID 1, no s6-overlay: an init: signals blocked first, the program started as its
-         child, every signal but SIGCHLD forwarded, every zombie reaped; when the program
-         exits, SIGTERM then SIGKILL after the grace time for what is left, and the
-         program's status (or 128+N) as its own
-      an entry point under another init (docker run --init, a pod's pause): a warning;
-         as root, the container environment written to /run/s6/container_environment
-         and /etc/cont-init.d/* run in order (a failing step stops the start with its
-         code); then the above (gateway run gets --external-supervisor)
+                                   alone: write the s6 slot gateway-PROFILE and exit
 
     ENVIRONMENT
       HERMES_INIT_TRACE=1        one line per decision on stderr
-      HERMES_INIT_SUBCOMMANDS    replaces the list of hermes subcommand names (else
-                                 /opt/hermes/share/hermes-init/subcommands, the installed
-                                 CLI's, else hermes-agent 0.19.0's)
+      HERMES_INIT_SUBCOMMANDS    replaces the list of hermes subcommand names
       HERMES_ORIG_CWD            the directory the program starts in
       HERMES_INIT_GRACE, HERMES_INIT_PGROUP, HERMES_INIT_MAP, HERMES_INIT_SUBREAPER
                                  as the options of the same names
 
     EXIT CODES
-      1    started as a uid that is not root or hermes, or no hermes account
-      100  usage error (an unknown --hermes-init- option)
-      111  a system call failed (/opt/data or the start directory cannot be entered, the
-           venv or account files cannot be read, the privilege drop failed)
-      126  the program could not be executed
-      127  the program was not found
-    otherwise the program's own exit code.
+      1 started as a uid that is not root or hermes's; 100 usage; 111 a system call
+      failed; 126 cannot execute; 127 not found; otherwise the program's own.
+
+    The rules, routing, where it runs and PID-1 mode in full: docs/hermes-init.md.
 
     """
 

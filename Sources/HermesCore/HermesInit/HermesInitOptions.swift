@@ -1,7 +1,7 @@
 /// hermes-init's own options: leading `--hermes-init-*` arguments, and their variables.
 extension HermesInit {
     /// Options hermes-init takes for itself: only leading `--hermes-init-*` arguments.
-    public struct Options {
+    public struct Options: Equatable {
         /// `--hermes-init-render-gateway` came first: the rest is the renderer's.
         public var renderGateway = false
         public var help = false

@@ -1,12 +1,7 @@
-/// Where hermes-init runs, decided once at start, before anything else reads the system:
-///
-/// | started | `Situation` | it does |
-/// |---|---|---|
-/// | by a process that is not PID 1 (s6-overlay's rc.init, a shell, a test) | `.command` | the CMD rules, then exec |
-/// | as a container's entry point under s6-overlay's supervision (`docker exec`) | `.command` | the same |
-/// | as PID 1, s6-overlay installed | `.pid1WithS6Overlay` | execs `/init` with itself and its arguments |
-/// | as PID 1, no s6-overlay | `.pid1` | a tini-grade init (`Supervisor`) |
-/// | as a container's entry point under another init at PID 1 | `.underOtherInit` | a warning, the boot steps, then the CMD rules |
+/// Where hermes-init runs, read once at start, before anything else reads the system:
+/// the CMD of s6-overlay's `/init` or any process's child (`.command`), PID 1 with or
+/// without s6-overlay, or an entry point under another init. What it then does is
+/// `Mode`'s; docs/hermes-init.md ("Where it runs") tells users.
 ///
 /// An entry point is a process whose parent is PID 1 (`docker run --init`: the runtime's
 /// init started it) or outside its PID namespace (getppid 0: a pod that shares one PID

@@ -5,7 +5,7 @@
 /// status. Once the program runs, problems are reported and the loop goes on: only
 /// the program's status leaves PID 1.
 public enum Supervisor {
-    public struct Options {
+    public struct Options: Equatable {
         /// Grace time between SIGTERM and SIGKILL for what is left, in milliseconds.
         public var graceMilliseconds: Int = 5000
         /// Forward signals to the program's process group instead of the program.
@@ -16,6 +16,14 @@ public enum Supervisor {
         public var subreaper = false
 
         public init() {}
+
+        /// By hand: tuples are not Equatable. (The options fuzzer checks that parsing
+        /// twice gives equal options.)
+        public static func == (a: Options, b: Options) -> Bool {
+            a.graceMilliseconds == b.graceMilliseconds && a.processGroup == b.processGroup
+                && a.subreaper == b.subreaper && a.exitMap.count == b.exitMap.count
+                && zip(a.exitMap, b.exitMap).allSatisfy { $0.from == $1.from && $0.to == $1.to }
+        }
 
         public func remap(_ code: Int32) -> Int32 {
             for m in exitMap where m.from == code { return m.to }

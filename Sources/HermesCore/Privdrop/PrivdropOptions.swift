@@ -17,11 +17,8 @@ extension Privdrop {
     non-root caller is refused (exit 111).
 
     OPTIONS
-      --envdir DIR      first load DIR as s6-overlay's with-contenv (s6-envdir -Lf)
-                        does: one variable per file, the whole file as the value less
-                        one trailing newline, then NUL bytes as newlines; an empty
-                        file unsets, a file holding only a newline sets an empty
-                        value; names starting with '.' or containing '=' are skipped
+      --envdir DIR      first load DIR as s6-overlay's with-contenv does
+                        (s6-envdir -Lf: one variable a file, less one newline)
       --home            set HOME, USER and LOGNAME from the passwd entry
       --no-new-privs    set no_new_privs before the exec
       --explain         print what would be done as key=value lines on stdout, exit 0
@@ -35,7 +32,7 @@ extension Privdrop {
       111  a system call failed (reading /etc files and DIR included)
       126  PROG found but could not be executed
       127  PROG, or its #! interpreter, not found
-    otherwise PROG's own exit code.
+    otherwise PROG's own exit code. In full: docs/privdrop.md.
 
     """
 
