@@ -30,6 +30,7 @@ public enum Exec {
 
     /// The exit code and reason for an execve errno. ENOENT for a file that exists
     /// means its interpreter is missing: the `#!` one, or the ELF loader.
+    @inline(__always)
     public static func diagnose(_ file: Bytes, _ e: Errno) -> (code: Int32, reason: Bytes) {
         switch e {
         case .noEntry where exists(file):

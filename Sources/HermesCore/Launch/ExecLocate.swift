@@ -1,15 +1,18 @@
 /// The PATH search, forecast without exec: for `--explain` and hermes-init's routing.
 extension Exec {
-    /// Calls `body` with each directory of a PATH value, in order (an empty entry is the
-    /// current directory, as in POSIX), until it returns true.
-    @inline(__always)
-    static func forEachDirectory(in search: Bytes, _ body: (ArraySlice<UInt8>) -> Bool) {
+    /// The directories of a PATH value, in order; an empty entry is the current
+    /// directory, as in POSIX. The one place PATH is split.
+    struct Directories: Sequence, IteratorProtocol {
+        let search: Bytes
         var start = 0
-        while start <= search.count {
+        init(_ search: Bytes) { self.search = search }
+
+        mutating func next() -> ArraySlice<UInt8>? {
+            guard start <= search.count else { return nil }
             var end = start
             while end < search.count && search[end] != 0x3A { end += 1 }
-            if body(search[start..<end]) { return }
-            start = end + 1
+            defer { start = end + 1 }
+            return search[start..<end]
         }
     }
 
@@ -17,15 +20,13 @@ extension Exec {
     /// with an execute bit. Checked as the current user, so only a forecast of execve.
     public static func locate(_ name: Bytes, path: Bytes?) -> Bytes? {
         if name.contains(0x2F) { return isExecutableFile(name) ? name : nil }
-        var found: Bytes? = nil
-        forEachDirectory(in: path ?? Bytes(defaultPath)) { dir in
+        for dir in Directories(path ?? Bytes(defaultPath)) {
             var candidate = Bytes(dir)
             if !candidate.isEmpty && candidate.last != 0x2F { candidate.append(0x2F) }
             candidate.add(name)
-            if isExecutableFile(candidate) { found = candidate; return true }
-            return false
+            if isExecutableFile(candidate) { return candidate }
         }
-        return found
+        return nil
     }
 
     static func isExecutableFile(_ file: Bytes) -> Bool { Sys.withCPath(file) { Sys.isExecutableFile($0) } }

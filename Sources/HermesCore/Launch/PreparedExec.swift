@@ -43,7 +43,7 @@ public final class PreparedExec {
             searched = nil
         } else {
             let search = path ?? Bytes(Exec.defaultPath)
-            Exec.forEachDirectory(in: search) { add($0); return false }
+            for dir in Exec.Directories(search) { add(dir) }
             searched = search
         }
         self.storage = storage

@@ -9,18 +9,21 @@ public struct Errno: Error, Equatable {
     @inline(__always)
     public static var current: Errno { Errno(CHermes_errno()) }
 
-    public static let noEntry = Errno(ENOENT)
-    public static let notDirectory = Errno(ENOTDIR)
-    public static let isDirectory = Errno(EISDIR)
-    public static let noProcess = Errno(ESRCH)
-    public static let interrupted = Errno(EINTR)
-    public static let invalid = Errno(EINVAL)
-    public static let accessDenied = Errno(EACCES)
-    public static let nameTooLong = Errno(ENAMETOOLONG)
-    public static let symlinkLoop = Errno(ELOOP)
-    public static let fileTooBig = Errno(EFBIG)
+    // Computed, not stored: each is a constant where it is used, with no global to
+    // initialise or load.
+
+    @inline(__always) public static var noEntry: Errno { Errno(ENOENT) }
+    @inline(__always) public static var notDirectory: Errno { Errno(ENOTDIR) }
+    @inline(__always) public static var isDirectory: Errno { Errno(EISDIR) }
+    @inline(__always) public static var noProcess: Errno { Errno(ESRCH) }
+    @inline(__always) public static var interrupted: Errno { Errno(EINTR) }
+    @inline(__always) public static var invalid: Errno { Errno(EINVAL) }
+    @inline(__always) public static var accessDenied: Errno { Errno(EACCES) }
+    @inline(__always) public static var nameTooLong: Errno { Errno(ENAMETOOLONG) }
+    @inline(__always) public static var symlinkLoop: Errno { Errno(ELOOP) }
+    @inline(__always) public static var fileTooBig: Errno { Errno(EFBIG) }
     /// ENXIO: opening a FIFO for writing without blocking when no one reads it.
-    public static let noReader = Errno(ENXIO)
+    @inline(__always) public static var noReader: Errno { Errno(ENXIO) }
 
     /// The text of `strerror`, as bytes.
     public var description: Bytes {

@@ -11,6 +11,7 @@ extension Sys {
     public static func effectiveUID() -> UInt32 { geteuid() }
 
     /// `getenv(name)` from the environment we were started with.
+    @inline(__always)
     public static func getenv(_ name: StaticString) -> Bytes? {
         CHermes.getenv(name.cString).map { Bytes(cString: $0) }
     }

@@ -37,10 +37,10 @@ public enum Sys {
     /// Flags for `open`; `O_CLOEXEC` is always added.
     public struct OpenFlags: Sendable {
         public let rawValue: Int32
-        public static let readOnly = OpenFlags(rawValue: O_RDONLY)
-        public static let writeOnly = OpenFlags(rawValue: O_WRONLY)
-        public static let directory = OpenFlags(rawValue: O_RDONLY | O_DIRECTORY)
-        public static let nonBlocking = OpenFlags(rawValue: O_NONBLOCK)
+        @inline(__always) public static var readOnly: OpenFlags { OpenFlags(rawValue: O_RDONLY) }
+        @inline(__always) public static var writeOnly: OpenFlags { OpenFlags(rawValue: O_WRONLY) }
+        @inline(__always) public static var directory: OpenFlags { OpenFlags(rawValue: O_RDONLY | O_DIRECTORY) }
+        @inline(__always) public static var nonBlocking: OpenFlags { OpenFlags(rawValue: O_NONBLOCK) }
         public static func | (a: OpenFlags, b: OpenFlags) -> OpenFlags { OpenFlags(rawValue: a.rawValue | b.rawValue) }
     }
 
