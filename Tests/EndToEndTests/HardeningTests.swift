@@ -200,6 +200,24 @@ struct HardeningTests {
         #expect(pid1.lines == ["[0, 1, 2, 3]", "10000 10000"], "\(pid1.err)")
     }
 
+    @Test("root without SETGID or SETUID (a hardened runtime dropped it): the message names the capability and how to add it",
+          arguments: [("setgid", "SETGID", "set supplementary group list"), ("setuid", "SETUID", "setuid 10000")])
+    func missingCapability(bounding: String, capability: String, op: String) throws {
+        let root = try FixtureRoot()
+        // Root's capabilities come from the bounding set at exec: without the one, the
+        // call that needs it fails with EPERM.
+        let r = try root.sh(#"exec setpriv --bounding-set=-"$1" "$PRIVDROP" hermes /bin/echo ran"#, [bounding])
+        #expect(r.status == 111 && r.out.isEmpty, "\(r.err)")
+        #expect(r.err == "privdrop: fatal: unable to \(op): Operation not permitted (this process lacks the \(capability) capability: add it, as with docker run --cap-add \(capability) or securityContext.capabilities.add: [\(capability)] in Kubernetes)\n")
+        let fx = HermesFixture.shared
+        let h = try fx.sh(#"exec setpriv --bounding-set=-"$1" "$HI" /bin/echo ran"#, [bounding])
+        #expect(h.status == 111 && h.out.isEmpty, "\(h.err)")
+        #expect(h.err.hasPrefix("hermes-init: fatal: unable to \(op): Operation not permitted (this process lacks the \(capability) capability"), "\(h.err)")
+        // With the capability there, the same drop works: the message is not a guess.
+        let ok = try root.sh(#"exec setpriv --bounding-set=-sys_admin "$PRIVDROP" hermes /bin/echo ran"#)
+        #expect(ok.status == 0 && ok.out == "ran\n", "\(ok.err)")
+    }
+
     @Test("privdrop and hermes-init refuse to run when installed setuid or setgid",
           .disabled(if: binariesEmulated, "through qemu-user's binfmt entry (no C flag) setuid bits are not applied"),
           arguments: ["4755", "2755"])

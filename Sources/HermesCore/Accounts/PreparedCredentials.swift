@@ -79,12 +79,29 @@ public final class PreparedCredentials {
         case .setuid: op = Bytes("setuid "); op.add(decimal: uid)
         case .verifyIDs, .verifyGroups, .verifyRoot: op = Bytes("verify credentials")
         }
-        if e != 0 { return Failure.system(op, Errno(e)) }
+        if e != 0 {
+            var failure = Failure.system(op, Errno(e))
+            // Root without the capability: a hardened runtime dropped it. Say which, and
+            // how to give it back, instead of a bare EPERM.
+            if Errno(e) == .notPermitted, let hint = missingCapabilityHint(step) { failure.message.add(hint) }
+            return failure
+        }
         switch step {
         case .verifyIDs: reason = Bytes("uid or gid did not change as asked")
         case .verifyGroups: reason = Bytes("the supplementary group list did not take")
         default: reason = Bytes("setuid(0) still succeeds after the drop")
         }
         return Failure.unable(ExitCode.systemCall, op, reason)
+    }
+
+    /// The hint for a step whose capability this process's effective set lacks: SETGID
+    /// for the group list and the gid, SETUID for the uid.
+    func missingCapabilityHint(_ step: Step) -> StaticString? {
+        let setuid = step == .setuid
+        guard step == .setgroups || step == .setgid || setuid, let caps = Sys.effectiveCapabilities(),
+              caps & (setuid ? 1 << 7 : 1 << 6) == 0 else { return nil }
+        return setuid
+            ? " (this process lacks the SETUID capability: add it, as with docker run --cap-add SETUID or securityContext.capabilities.add: [SETUID] in Kubernetes)"
+            : " (this process lacks the SETGID capability: add it, as with docker run --cap-add SETGID or securityContext.capabilities.add: [SETGID] in Kubernetes)"
     }
 }

@@ -13,6 +13,7 @@ public struct Errno: Error, Equatable {
     // initialise or load.
 
     @inline(__always) public static var noEntry: Errno { Errno(ENOENT) }
+    @inline(__always) public static var notPermitted: Errno { Errno(EPERM) }
     @inline(__always) public static var notDirectory: Errno { Errno(ENOTDIR) }
     @inline(__always) public static var isDirectory: Errno { Errno(EISDIR) }
     @inline(__always) public static var noProcess: Errno { Errno(ESRCH) }

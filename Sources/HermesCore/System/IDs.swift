@@ -41,4 +41,31 @@ extension Sys {
         if m < 0 { throw Errno.current }
         return Array(list.prefix(Int(m)))
     }
+
+    /// The effective capability set (`CapEff` of /proc/self/status), nil when /proc
+    /// cannot tell. Read only to explain a failure.
+    public static func effectiveCapabilities() -> UInt64? {
+        guard let status = try? readFile("/proc/self/status", limit: 1 << 16) else { return nil }
+        let key = Bytes("CapEff:\t")
+        var i = 0
+        while i < status.count {
+            if status.hasPrefix(key, at: i) {
+                var value: UInt64 = 0
+                for c in status[(i + key.count)...] {
+                    guard let d = hexDigit(c) else { break }
+                    value = value << 4 | UInt64(d)
+                }
+                return value
+            }
+            while i < status.count && status[i] != 0x0A { i += 1 }
+            i += 1
+        }
+        return nil
+    }
+
+    static func hexDigit(_ c: UInt8) -> UInt8? {
+        if c >= 0x30 && c <= 0x39 { return c - 0x30 }
+        if c >= 0x61 && c <= 0x66 { return c - 0x57 }
+        return nil
+    }
 }
