@@ -80,7 +80,7 @@ def main():
                                         "" if same else "\n  hermes-init %r\n  reference   %r" % (a, b)))
         # The subcommand list of the image: mcp no longer listed, so the program on PATH runs.
         share = os.path.join(fix, "opt/hermes/share/hermes-init")
-        os.makedirs(share)
+        os.makedirs(share, exist_ok=True)
         with open(os.path.join(share, "subcommands"), "w") as f:
             f.write("chat\ngateway\n")
         a, b = run(fix, hermes_init, ["mcp"], BASE, None), run(fix, ref, ["mcp"], BASE, None)

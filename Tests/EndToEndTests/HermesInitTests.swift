@@ -80,9 +80,9 @@ struct HermesInitEndToEndTests {
 
     // MARK: R9 drop
 
-    @Test("R9: as root it drops to hermes with /etc/group groups; root's groups are gone; exec in place")
+    @Test("R9: as root it drops to hermes with /etc/group groups; root's gid 0 is gone; exec in place")
     func drop() throws {
-        let r = try fx.sh(#"echo "outer: $$"; exec setpriv --groups 4321,27 "$HI" /bin/sh -c "$1""#, [probe])
+        let r = try fx.sh(#"echo "outer: $$"; exec setpriv --groups 0 "$HI" /bin/sh -c "$1""#, [probe])
         #expect(r.status == 0, "\(r.err)")
         let f = statusFields(r.out)
         #expect(f["Uid"] == "10000 10000 10000 10000")
@@ -90,6 +90,16 @@ struct HermesInitEndToEndTests {
         #expect(f["Groups"] == "998 1001 10000")
         #expect(f["CapEff"] == "0000000000000000")
         #expect(f["outer"] == f["pid"], "exec in place: no process left behind")
+    }
+
+    @Test("R9: groups the runtime gave (--group-add, supplementalGroups) survive the drop; gid 0 does not")
+    func runtimeGroups() throws {
+        let groups = #"exec setpriv --groups "$1" "$HI" /bin/sh -c 'grep "^Groups:" /proc/self/status'"#
+        let given = try fx.sh(groups, ["0,5000,998"])
+        #expect(given.status == 0, "\(given.err)")
+        #expect(given.out.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }) == ["Groups:", "998", "1001", "5000", "10000"])
+        let none = try fx.sh(groups, ["0"])
+        #expect(none.out.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }) == ["Groups:", "998", "1001", "10000"])
     }
 
     @Test("R9: the hermes account is read at run time (a remapped uid is honoured)")

@@ -42,6 +42,20 @@ struct PrivdropEndToEndTests {
         #expect(f["Groups"] == groups, "\(spec)")
     }
 
+    @Test("--keep-runtime-groups keeps the groups the runtime gave, never 0 or root's own from /etc/group; without it the list is the account's",
+          .enabled(if: isRoot, "requires root"), arguments: [
+            (["--keep-runtime-groups", "hermes"], ["998", "1001", "5000", "10000"]),
+            (["hermes"], ["998", "1001", "10000"]),
+            (["--keep-runtime-groups", "4242:4343"], ["4343", "5000"]),
+            (["4242:4343"], ["4343"]),
+          ])
+    func keepRuntimeGroups(args: [String], groups: [String]) throws {
+        let root = try FixtureRoot(group: fixtureGroup + "adm:x:4:root\n")
+        let r = try root.sh(#"exec setpriv --groups 0,4,5000 "$PRIVDROP" "$@" /bin/sh -c 'grep "^Groups:" /proc/self/status'"#, args)
+        #expect(r.status == 0, "\(args): \(r.err)")
+        #expect(r.out.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }).map(String.init) == ["Groups:"] + groups, "\(args)")
+    }
+
     @Test("the empty ACCOUNT execs the program unchanged, as s6-setuidgid does", .enabled(if: isRoot, "requires root"))
     func emptyAccount() throws {
         let root = try FixtureRoot()
@@ -81,7 +95,7 @@ struct PrivdropEndToEndTests {
         #expect(r.status == 100, "\(args)")
         #expect(r.out.isEmpty)
         #expect(r.err.hasPrefix("privdrop: fatal: unable to parse arguments: "), "\(r.err)")
-        #expect(r.err.hasSuffix("privdrop: usage: privdrop [--envdir DIR] [--home] [--no-new-privs] [--explain] ACCOUNT PROG [ARG...]\n"))
+        #expect(r.err.hasSuffix("privdrop: usage: privdrop [--envdir DIR] [--home] [--no-new-privs] [--keep-runtime-groups] [--explain] ACCOUNT PROG [ARG...]\n"))
     }
 
     @Test("argv bytes reach the program exactly, non-UTF-8 included", .enabled(if: isRoot, "requires root"))

@@ -63,6 +63,9 @@ INTENDED = {
                                             lambda o: o["argv"] == ["hermes", "set", "x"]),
     "-e HERMES_ORIG_CWD=/nonexistent": ("a directory that cannot be entered is exit 111 with its name (dash's cd gave 2)",
                                         lambda o: o["rc"] == 111 and "report" not in o),
+    "--group-add 1001 (as root)": ("the groups the runtime gives (--group-add, supplementalGroups: the Docker socket's) "
+                                   "survive the drop to hermes; the glue rebuilt the list from /etc/group and lost them",
+                                   lambda o: o["rc"] == 0 and o["report"]["uid"] == 10000 and 1001 in o["report"]["groups"]),
     "PS1 not set: the venv prompt": ("no PS1 is invented: dash gives every script PS1='# ' (root), which activate "
                                      "prefixed and exported, so every program got PS1='(.venv) # ', even as hermes",
                                      lambda o: "PS1" not in o["report"]["env"]),

@@ -144,10 +144,13 @@ extension HermesInit {
         let euid = Sys.effectiveUID()
         let passwd = try AccountFiles.load(AccountFiles.passwdPath)
         if euid == 0 {
-            let c = try Credentials.resolveUser(
+            let group = try AccountFiles.load(AccountFiles.groupPath)
+            // hermes's groups from /etc/group, and those the runtime gave us (--group-add).
+            var c = try Credentials.resolveUser(
                 .name(Bytes(userName)),
                 readPasswd: { () throws(Failure) in passwd },
-                readGroup: { () throws(Failure) in try AccountFiles.load(AccountFiles.groupPath) })
+                readGroup: { () throws(Failure) in group })
+            try RuntimeGroups.add(group: group, to: &c.groups)
             trace.record(.willDrop(c))
             return .drop(c)
         }

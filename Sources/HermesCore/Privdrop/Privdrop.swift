@@ -55,7 +55,11 @@ public enum Privdrop {
             envChanges.append(.set(Bytes("USER"), entry.name))
             envChanges.append(.set(Bytes("LOGNAME"), entry.name))
         }
-        let plan = try DropPlan.decide(target, current: CurrentIDs.read(gids: false))
+        var plan = try DropPlan.decide(target, current: CurrentIDs.read(gids: false))
+        if options.keepRuntimeGroups, case .drop(var c) = plan {
+            try RuntimeGroups.add(group: try AccountFiles.load(AccountFiles.groupPath), to: &c.groups)
+            plan = .drop(c)
+        }
         let prog = UnsafePointer(argv + options.programIndex)
 
         if options.explain {

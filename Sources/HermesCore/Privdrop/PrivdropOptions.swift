@@ -1,6 +1,6 @@
 /// privdrop's command line: its help, options and ACCOUNT, parsed from argv alone.
 extension Privdrop {
-    public static let usageLine: StaticString = "privdrop [--envdir DIR] [--home] [--no-new-privs] [--explain] ACCOUNT PROG [ARG...]"
+    public static let usageLine: StaticString = "privdrop [--envdir DIR] [--home] [--no-new-privs] [--keep-runtime-groups] [--explain] ACCOUNT PROG [ARG...]"
 
     public static let help: StaticString = """
     usage: privdrop [OPTIONS] ACCOUNT PROG [ARG...]
@@ -21,6 +21,10 @@ extension Privdrop {
                         (s6-envdir -Lf: one variable a file, less one newline)
       --home            set HOME, USER and LOGNAME from the passwd entry
       --no-new-privs    set no_new_privs before the exec
+      --keep-runtime-groups
+                        as root, also keep the groups the container runtime gave
+                        (--group-add, supplementalGroups): every current group
+                        but 0 and those /etc/group gives root
       --explain         print what would be done as key=value lines on stdout, exit 0
       --help            print this help
       --version         print the version
@@ -40,6 +44,8 @@ extension Privdrop {
         public var envdir: Bytes? = nil
         public var home = false
         public var noNewPrivs = false
+        /// Keep the groups the container runtime gave (RuntimeGroups) across the drop.
+        public var keepRuntimeGroups = false
         public var explain = false
         public var account = Bytes()
         /// Index in argv of PROG.
@@ -75,6 +81,8 @@ extension Privdrop {
                 o.home = true
             } else if cStringEquals(a, "--no-new-privs") {
                 o.noNewPrivs = true
+            } else if cStringEquals(a, "--keep-runtime-groups") {
+                o.keepRuntimeGroups = true
             } else if cStringEquals(a, "--explain") {
                 o.explain = true
             } else if cStringEquals(a, "--envdir") {
