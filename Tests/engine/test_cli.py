@@ -11,8 +11,9 @@ under s6-overlay's own /init. Scenarios, each run on both images:
   b. a fresh volume with `gateway run`: migrated (legacy-container-cmd) and started
   c. a dashboard container on the same volume: the reconcile skips, GET / is 200, no
      gateway in it
-  d. `hermes profile create coder --no-alias`, `hermes -p coder gateway start`:
-     gateway-coder up as hermes; after `restart C`, up again from its desired_state
+  d. `hermes profile create coder --no-alias`, its API server on 8643,
+     `hermes -p coder gateway start`: gateway-coder up as hermes and healthy beside
+     default; after `restart C`, up again from its desired_state
   e. files written by `exec C hermes config set` belong to hermes
   f. exit codes and messages of real failures
 Ours must also render every slot file with privdrop: no with-contenv, no s6-setuidgid,
@@ -156,15 +157,19 @@ def scenario(kind, version):
             booted = c.restart()
             o["a.restart-down"] = (booted, c.wait_logs("reconcile: profile=default prior_state=stopped action=registered"),
                                    c.gateway() is not None)
-            # d: a profile and its gateway, while default is down (both would bind 8642)
+            # d: a profile and its gateway beside default (up again: the CMD started it).
+            # Its API server needs its own port: on default's 8642 the gateway exits 78
+            # ("Port 8642 already in use") and its finish script keeps the slot down.
             rc, out = c.hermes("profile", "create", "coder", "--no-alias")
             o["d.create"] = rc
+            c.hermes("-p", "coder", "config", "set", "platforms.api_server.extra.port", "8643")
             rc, out = c.hermes("-p", "coder", "gateway", "start")
             cpid = c.gateway("coder")
             cinfo = c.process(cpid) if cpid else None
-            o["d.start"] = (rc, cinfo["uid"] if cinfo else None, cinfo["env"].get("HOME") if cinfo else None)
+            o["d.start"] = (rc, cinfo["uid"] if cinfo else None, cinfo["env"].get("HOME") if cinfo else None,
+                            c.healthy(8643))
             o["d.files"] = slot_files(c, "coder")
-            o["d.restart"] = (c.restart(), c.gateway("coder") is not None)
+            o["d.restart"] = (c.restart(), c.gateway("coder") is not None, c.healthy(8643))
             c.hermes("-p", "coder", "gateway", "stop")
             c.wait_down("coder")
             # start, then restart C: comes up
@@ -261,10 +266,11 @@ def cli_checks(checks, version, table):
     both("a. start, then restart C: up and healthy", "a.restart-up", (0, True, True, True))
     both("a. kill -9 of the gateway: back, as hermes", "a.kill9", True)
     both("d. hermes profile create coder --no-alias", "d.create", 0)
-    both("d. hermes -p coder gateway start: up as hermes, HOME=/opt/data", "d.start", (0, 10000, "/opt/data"))
+    both("d. hermes -p coder gateway start (API on 8643): up as hermes, HOME=/opt/data, healthy", "d.start",
+         (0, 10000, "/opt/data", True))
     ok, bad = privdrop_only(o.get("d.files") or {})
     checks.check("d. ours: gateway-coder (rendered by hermes profile create) execs privdrop only", tag, ok, "bad: %s" % bad)
-    both("d. restart C: gateway-coder up again from its desired_state", "d.restart", (True, True))
+    both("d. restart C: gateway-coder up again from its desired_state, healthy", "d.restart", (True, True, True))
     both("e. exec C hermes config set: written, nothing under /opt/data owned by another user", "e.config", (0, True, ""))
     both("c. dashboard container on the same volume: reconcile skipped, GET / 200, no gateway", "c.dashboard", (True, True, ""))
     both("a. stop C: the gateway got SIGTERM", "a.sigterm", True)
