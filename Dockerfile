@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The Hermes Agent image with hermes-init and privdrop in place of main-wrapper.sh,
 # with-contenv and s6-setuidgid. Build: docker build -t hermes-agent:native .
 #   --build-arg HERMES_BASE_IMAGE=...   the published image to start from
@@ -62,8 +61,9 @@ RUN if [ "${HERMES_AGENT_PATCH}" = skip ]; then \
         --subcommands /opt/hermes/share/hermes-init/subcommands; \
     fi \
     && rm -rf /tmp/hermes-agent
-# docker exec shim: `docker exec C hermes ...` drops to hermes through privdrop.
-COPY --chmod=0755 docker/bin/hermes /opt/hermes/bin/hermes
+# docker exec shim (`docker exec C hermes ...` drops to hermes through privdrop) and
+# gateway-health, for health checks and probes.
+COPY --chmod=0755 docker/bin/hermes docker/bin/gateway-health /opt/hermes/bin/
 # Static s6-rc services, registered in the user bundle the base image's s6-overlay
 # reads (decided from its version: register-services.sh).
 COPY docker/s6-overlay/s6-rc.d/ /etc/s6-overlay/s6-rc.d/

@@ -7,6 +7,7 @@ packages=(
   s6 shellcheck hyperfine strace valgrind time
   tini dumb-init catatonit gosu runit xz-utils
   podman runc mmdebstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins netavark aardvark-dns
+  docker.io docker-compose
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -37,7 +37,7 @@ struct GatewaySlotTests {
         cd /opt/data
         . /opt/hermes/.venv/bin/activate
         export HERMES_S6_SUPERVISED_CHILD=1
-        exec /opt/hermes/bin/privdrop hermes hermes -p coder gateway run --replace
+        exec /opt/hermes/bin/privdrop --keep-runtime-groups hermes hermes -p coder gateway run --replace
 
         """)
         let log = file(coder, "log/run") ?? ""
@@ -53,7 +53,7 @@ struct GatewaySlotTests {
             }
         }
         let def = GatewaySlot.files(profile: b("default"), down: true)
-        #expect((file(def, "run") ?? "").hasSuffix("\nexec /opt/hermes/bin/privdrop hermes hermes gateway run --replace\n"))
+        #expect((file(def, "run") ?? "").hasSuffix("\nexec /opt/hermes/bin/privdrop --keep-runtime-groups hermes hermes gateway run --replace\n"))
         #expect(file(def, "down") == "")
     }
 }

@@ -9,9 +9,13 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-ENGINE = os.environ.get("HERMES_ENGINE", "podman")
-if ENGINE == "podman":
+KIND = os.environ.get("HERMES_ENGINE", "podman")
+# For Docker, Debian's docker.io client (engine.sh says why); HERMES_DOCKER names another.
+ENGINE = os.environ.get("HERMES_DOCKER", "/usr/bin/docker") if KIND == "docker" else KIND
+if KIND == "podman":
     os.environ.setdefault("CONTAINERS_CONF", os.path.join(HERE, "containers.conf"))
+# The runtime's own init under --init, as it names itself in /proc/1/comm.
+RUNTIME_INIT_COMM = {"podman": "podman-init", "docker": "docker-init"}.get(KIND)
 VERSIONS = os.environ.get("S6_VERSIONS", "3.2.3.0 3.2.3.2").split()
 # s6 waits for services to stop; 0 keeps each container's shutdown at about a second.
 FAST = ["-e", "S6_KILL_GRACETIME=0"]
@@ -51,6 +55,11 @@ def engine(*args, timeout=120, stdin=None, check=False):
     return p
 
 
+def remove(name):
+    """Removes a container at once, running or not."""
+    engine("rm", "-f", *(["-t", "0"] if KIND == "podman" else []), name)
+
+
 def run(img, args=(), opts=(), timeout=90, stdin=b""):
     """`run --rm` of IMG with ARGS as the command; a run that outlives TIMEOUT is killed
     and gives rc None."""
@@ -62,7 +71,7 @@ def run(img, args=(), opts=(), timeout=90, stdin=b""):
         out, err = p.communicate(stdin, timeout=timeout)
         rc = p.returncode
     except subprocess.TimeoutExpired:
-        engine("rm", "-f", "-t", "0", name)
+        remove(name)
         out, err = p.communicate()
         rc = None
     return Run(rc, out, err, time.monotonic() - start)
@@ -79,7 +88,7 @@ class Container:
         return self
 
     def __exit__(self, *exc):
-        engine("rm", "-f", "-t", "0", self.name)
+        remove(self.name)
 
     def exec(self, *args, user=None, timeout=60):
         opts = ["--user", user] if user else []

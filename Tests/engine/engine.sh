@@ -1,6 +1,14 @@
 # Sourced by the engine scripts: which container engine, and its settings.
-# HERMES_ENGINE picks it: podman (default) or docker.
+# HERMES_ENGINE picks it: podman (default) or docker (DOCKER_HOST says which daemon).
 ENGINE=${HERMES_ENGINE:-podman}
+if [ "$ENGINE" = docker ]; then
+  # Debian's docker.io client: its `docker build` has BuildKit built in, where a newer
+  # client without the buildx plugin refuses DOCKER_BUILDKIT=1. HERMES_DOCKER names another.
+  ENGINE=${HERMES_DOCKER:-/usr/bin/docker}
+  export DOCKER_BUILDKIT=1
+fi
+# Builds run offline (dockerd here has no bridge network; nothing needs one).
+BUILD=(build -q --network=none)
 if [ "$ENGINE" = podman ] && [ -z "${CONTAINERS_CONF:-}" ]; then
   CONTAINERS_CONF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/containers.conf
   export CONTAINERS_CONF

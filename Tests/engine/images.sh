@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the engine-test images with podman (or HERMES_ENGINE=docker):
+# Builds the engine-test images with podman (or HERMES_ENGINE=docker, where the base and
+# "before" images are moved from podman with `podman save | docker load` when podman has
+# them, as a user pulls the published image, and ours are built with `docker build`):
 #   localhost/hermes-test/debian:bookworm   Debian minbase + python3-venv (mmdebstrap), once
 #   localhost/hermes-test/before:VERSION    the published s6-era image's stand-in with the
 #                                           shell glue (standin/), real s6-overlay VERSION
@@ -19,6 +21,14 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source=/dev/null
 . "$here/engine.sh"
 
+# from_podman IMAGE: under Docker, loads IMAGE from podman's store if it is there.
+from_podman() {
+  [ "$ENGINE" != podman ] && command -v podman >/dev/null && podman image exists "$1" 2>/dev/null || return 1
+  $ENGINE image inspect "$1" >/dev/null 2>&1 && return 0
+  echo "images: $1 from podman" >&2
+  podman save "$1" | $ENGINE load -q >/dev/null
+}
+from_podman "$BASE_IMAGE" || true
 if ! $ENGINE image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   echo "images: making $BASE_IMAGE with mmdebstrap" >&2
   mmdebstrap --quiet --variant=minbase --include=python3-minimal,python3-venv,procps bookworm - \
@@ -27,14 +37,18 @@ fi
 if [ ! -x "$repo/dist/hermes-init" ] || [ ! -x "$repo/dist/privdrop" ]; then
   "$repo/scripts/build-embedded.sh" "$repo/dist"
 fi
+from_podman "$CLI_BASE_IMAGE" || true
 if ! $ENGINE image inspect "$CLI_BASE_IMAGE" >/dev/null 2>&1; then
   wheels=$("$here/cli/wheels.sh")
   echo "images: $CLI_BASE_IMAGE from $wheels" >&2
-  $ENGINE build -q -f "$here/cli/Containerfile.base" --build-arg "BASE=$BASE_IMAGE" \
+  $ENGINE "${BUILD[@]}" -f "$here/cli/Containerfile.base" --build-arg "BASE=$BASE_IMAGE" \
     --build-arg "HERMES_AGENT_VERSION=$HERMES_AGENT_VERSION" -t "$CLI_BASE_IMAGE" "$wheels" >/dev/null
 fi
 arch=$(uname -m)
 for v in $S6_VERSIONS; do
+  if from_podman "$(before_image "$v")" && from_podman "$(before_cli_image "$v")"; then
+    :
+  else
   ctx=$(mktemp -d)
   trap 'rm -rf "$ctx"' EXIT
   cp -a "$here/standin/." "$ctx/"
@@ -43,26 +57,27 @@ for v in $S6_VERSIONS; do
   cp "$dist/s6-overlay-noarch.tar.xz" "$dist/s6-overlay-symlinks-noarch.tar.xz" "$ctx/"
   cp "$dist/s6-overlay-$arch.tar.xz" "$ctx/s6-overlay-arch.tar.xz"
   echo "images: $(before_image "$v")" >&2
-  $ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" --build-arg HERMES=probe \
+  $ENGINE "${BUILD[@]}" -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" --build-arg HERMES=probe \
     -t "$(before_image "$v")" "$ctx" >/dev/null
   echo "images: $(before_cli_image "$v")" >&2
-  $ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$CLI_BASE_IMAGE" --build-arg HERMES=cli \
+  $ENGINE "${BUILD[@]}" -f "$ctx/Containerfile" --build-arg "BASE=$CLI_BASE_IMAGE" --build-arg HERMES=cli \
     -t "$(before_cli_image "$v")" "$ctx" >/dev/null
   rm -rf "$ctx"
   trap - EXIT
+  fi
   echo "images: $(ours_image "$v")" >&2
   # The probe stand-in's hermes_cli is no hermes-agent: nothing to patch there.
-  $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
+  $ENGINE "${BUILD[@]}" -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
     --build-arg BINARIES=prebuilt --build-arg HERMES_AGENT_PATCH=skip -t "$(ours_image "$v")" "$repo" >/dev/null
-  $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
+  $ENGINE "${BUILD[@]}" -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_image "$v")" \
     --build-arg BINARIES=prebuilt --build-arg HERMES_AGENT_PATCH=skip --target runtime-init \
     -t "localhost/hermes-test/ours-runtime-init:$v" "$repo" >/dev/null
   echo "images: $(ours_cli_image "$v")" >&2
-  $ENGINE build -q -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_cli_image "$v")" \
+  $ENGINE "${BUILD[@]}" -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_cli_image "$v")" \
     --build-arg BINARIES=prebuilt -t "$(ours_cli_image "$v")" "$repo" >/dev/null
 done
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 cp "$here/plain/Containerfile" "$here/standin/report.py" "$repo/dist/hermes-init" "$repo/dist/privdrop" "$ctx/"
 echo "images: localhost/hermes-test/plain:latest" >&2
-$ENGINE build -q -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" -t localhost/hermes-test/plain:latest "$ctx" >/dev/null
+$ENGINE "${BUILD[@]}" -f "$ctx/Containerfile" --build-arg "BASE=$BASE_IMAGE" -t localhost/hermes-test/plain:latest "$ctx" >/dev/null

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The engine tests: the images of images.sh run in podman (or HERMES_ENGINE=docker).
 
-    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes, cli (default: all)
+    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes, cli, hardened, and
+                           kube (podman) or compose (Docker) (default: all of the engine's)
 
 Each suite runs once per s6-overlay version; these jobs, which share nothing but the
 images, run ENGINE_JOBS at a time (default 3). On 2 cores they are bound by CPU, and the
@@ -16,8 +17,11 @@ import test_behaviour
 import test_cli
 import test_boot
 import test_diff
+import test_compose
+import test_hardened
+import test_kube
 import test_runtimes
-from engine import VERSIONS, Checks
+from engine import KIND, VERSIONS, Checks
 
 # One job per suite and s6-overlay version (the plain image has its own), the longest
 # suites first so the short ones fill in beside them. Each job writes its table rows into
@@ -27,6 +31,10 @@ JOBS = {
             for v in VERSIONS],
     "runtimes": [(v, lambda checks, rows, v=v: test_runtimes.runtime_checks(checks, v, rows)) for v in VERSIONS]
     + [("plain", lambda checks, rows: test_runtimes.plain_checks(checks, rows))],
+    "hardened": [(v, lambda checks, rows, v=v: test_hardened.hardened_checks(checks, v, rows)) for v in VERSIONS],
+    # Kubernetes YAML (podman kube play) and Compose (docker-compose), on the first version.
+    "kube": [(VERSIONS[0], lambda checks, rows: test_kube.kube_checks(checks, VERSIONS[0], rows))] if KIND == "podman" else [],
+    "compose": [(VERSIONS[0], lambda checks, rows: test_compose.compose_checks(checks, VERSIONS[0], rows))] if KIND == "docker" else [],
     "diff": [(v, lambda checks, rows, v=v: test_diff.diff_checks(checks, v, rows)) for v in VERSIONS],
     "boot": [(v, lambda checks, rows, v=v: [test_boot.boot_checks(checks, v, kind) for kind in ("ours", "before")])
              for v in VERSIONS],
@@ -51,13 +59,15 @@ def write_tables(path):
         table(f, ["s6-overlay", "behaviour", "before (shell glue)", "ours"], rows("behaviour"))
         table(f, ["s6-overlay", "runtime situation", "what ran", "exit code", "services"], rows("runtimes"))
         table(f, ["s6-overlay", "real CLI (hermes-agent 0.19.0)", "before (shell glue)", "ours"], rows("cli"))
+        table(f, ["engine", "s6-overlay", "runtime shape", "image", "what it gives", "more"],
+              rows("hardened") + rows("kube") + rows("compose"))
 
 
 def main():
-    names = sys.argv[1:] or list(JOBS)
-    unknown = [n for n in names if n not in JOBS]
+    names = sys.argv[1:] or [n for n in JOBS if JOBS[n]]
+    unknown = [n for n in names if not JOBS.get(n)]
     if unknown:
-        sys.exit("run.py: no suite %s (suites: %s)" % (", ".join(unknown), ", ".join(JOBS)))
+        sys.exit("run.py: no suite %s here (suites with %s: %s)" % (", ".join(unknown), KIND, ", ".join(n for n in JOBS if JOBS[n])))
     checks = Checks()
     jobs = [(n, version, fn) for n in JOBS if n in names for version, fn in JOBS[n]]
 

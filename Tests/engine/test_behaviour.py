@@ -9,7 +9,7 @@ import subprocess
 import time
 import uuid
 
-from engine import ENGINE, FAST, Container, engine, image, run
+from engine import ENGINE, FAST, Container, engine, image, remove, run
 
 
 def pty_run(img, script, send=None, wait_for=b"READY", timeout=60):
@@ -41,7 +41,7 @@ def pty_run(img, script, send=None, wait_for=b"READY", timeout=60):
     try:
         rc = p.wait(timeout=max(1, end - time.monotonic()))
     except subprocess.TimeoutExpired:
-        engine("rm", "-f", "-t", "0", name)
+        remove(name)
         rc = None
     os.close(master)
     return rc, seen
@@ -66,7 +66,7 @@ def stop_timing(img):
         code = engine("inspect", "-f", "{{.State.ExitCode}}", name).stdout.decode().strip()
         return code, seconds
     finally:
-        engine("rm", "-f", "-t", "0", name)
+        remove(name)
 
 
 def behaviour_checks(checks, version, table):
@@ -108,6 +108,6 @@ def behaviour_checks(checks, version, table):
         (version, "-t, ^C", "rc %s tty %s int %s" % results["before", "tty"][:3], "rc %s tty %s int %s" % results["ours", "tty"][:3]),
         (version, "stop -t 10", "exit %s after %.2f s" % (bc, bs), "exit %s after %.2f s" % (oc, os_)),
         (version, "exec C hermes status", "rc %s uid %s HOME %s" % results["before", "exec"], "rc %s uid %s HOME %s" % results["ours", "exec"]),
-        (version, "--init", "rc %s, can only run as pid 1: %s" % results["before", "init"],
+        (version, "--init, default target", "rc %s, can only run as pid 1: %s" % results["before", "init"],
          "rc %s, can only run as pid 1: %s" % results["ours", "init"]),
     ]

@@ -22,7 +22,7 @@ import json
 import time
 import uuid
 
-from engine import Container, engine, run
+from engine import Container, engine, remove, run
 
 API = ["-e", "API_SERVER_ENABLED=true", "-e", "API_SERVER_KEY=hermes-engine-test-key-0123456789",
        "-e", "MULTI=line one\nline two", "-e", "SPACES=  a  b  "]
@@ -199,7 +199,7 @@ def scenario(kind, version):
                 gw = d.sh("ls -d /run/service/gateway-* 2>/dev/null; pgrep -f '[g]ateway run' || true").stdout.decode().strip()
                 o["c.dashboard"] = ("reconcile: skipping (dashboard container" in dl, ok and code == "200", gw)
             finally:
-                engine("rm", "-f", "-t", "0", d.name)
+                remove(d.name)
             # stop C: the gateway gets SIGTERM; time as the glue's
             start = time.monotonic()
             engine("stop", "-t", "10", c.name)
@@ -208,7 +208,7 @@ def scenario(kind, version):
             text = c.logs() + "".join(vol.read("logs/" + f) or "" for f in ("gateway.log", "agent.log", "errors.log"))
             o["a.sigterm"] = "Received SIGTERM" in text
         finally:
-            engine("rm", "-f", "-t", "0", c.name)
+            remove(c.name)
     return o
 
 

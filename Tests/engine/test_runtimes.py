@@ -1,6 +1,6 @@
 """Runtimes that own PID 1, and hermes-init deciding where it runs:
-  --init (the runtime's init, catatonit, is PID 1) and a pod sharing one PID namespace
-  (its pause process is PID 1), with the runtime-init target: exit codes, argv and
+  --init (the runtime's init is PID 1: podman-init, a catatonit, or docker-init, a tini)
+  and, in podman, a pod sharing one PID namespace (its pause process is PID 1), with the runtime-init target: exit codes, argv and
   environment as on the s6 path, the cont-init steps (the HERMES_UID remap), `stop`,
   orphans reaped by the runtime's init, -t, gateway run told it has an external supervisor;
   --entrypoint hermes-init without --init: PID 1, so /init boots and the CMD runs as with
@@ -12,7 +12,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from engine import FAST, VERSIONS, Container, engine, image, run
+from engine import FAST, KIND, RUNTIME_INIT_COMM, VERSIONS, Container, engine, image, remove, run
 from test_behaviour import TTY_SCRIPT, pty_run
 from test_diff import differences, observe
 
@@ -65,7 +65,7 @@ def stop_after_start(img, opts):
         code = engine("inspect", "-f", "{{.State.ExitCode}}", name).stdout.decode().strip()
         return code, seconds, procs
     finally:
-        engine("rm", "-f", "-t", "0", name)
+        remove(name)
 
 
 def runtime_checks(checks, version, table):
@@ -125,9 +125,10 @@ def runtime_checks(checks, version, table):
                       "exit code passed through (0-255, 143); stop %s in %.1f s" % (code, seconds), "none (no s6)"))
 
     # Every exit code once (no s6 boot here, so a run is short), on the first version.
-    situation("--init", ["--init"], "podman-init", every_code=version == VERSIONS[0])
-    with Pod() as pod:
-        situation("pod, shared PID namespace", pod.opts, "catatonit")
+    situation("--init, runtime-init target", ["--init"], RUNTIME_INIT_COMM, every_code=version == VERSIONS[0])
+    if KIND == "podman":  # Docker has no pods; Kubernetes' shared PID namespace is test_kube's
+        with Pod() as pod:
+            situation("pod, shared PID namespace", pod.opts, "catatonit")
 
     # --entrypoint hermes-init without --init: PID 1, s6-overlay installed -> /init.
     tag = "--entrypoint hermes-init %s" % version

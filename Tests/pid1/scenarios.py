@@ -84,6 +84,15 @@ def wait_for_child(pid, timeout=5.0):
     raise RuntimeError("PID 1 did not start")
 
 
+def signal_state(pid):
+    """What a process holds of signals, for a report: pending, blocked, ignored, caught."""
+    try:
+        st = proc_status(pid)
+    except OSError:
+        return "gone"
+    return " ".join("%s %s" % (k, st.get(k)) for k in ("State", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))
+
+
 def proc_status(pid):
     with open(f"/proc/{pid}/status") as f:
         return dict(line.split(":\t", 1) for line in f.read().splitlines() if ":\t" in line)
@@ -186,11 +195,8 @@ def forwarding(init):
             # the report says what PID 1 held, so late and lost can be told apart.
             if not out.until(b"got %d\n" % sig, 1 if missing else 20):
                 if not missing:  # what PID 1 held then, for the report
-                    try:
-                        st = proc_status(pid1)
-                        held = " (PID 1 then: SigPnd %s ShdPnd %s SigBlk %s)" % (st.get("SigPnd"), st.get("ShdPnd"), st.get("SigBlk"))
-                    except OSError:
-                        held = " (PID 1 gone)"
+                    held = " (PID 1 then: %s; the program then: %s)" % (
+                        signal_state(pid1), ", ".join(signal_state(k) for k in children_of(pid1)) or "gone")
                 missing.append(sig)
         try:
             os.kill(pid1, signal.SIGCHLD)

@@ -74,6 +74,7 @@ public enum HermesInit {
             case .printVersion:
                 Version.print("hermes-init")
             case .execInit:
+                try RunDirectory.check()
                 originalMask.install()  // the mask survives execve
                 let initArgv = PointerArray(prefix: Bytes(initPath), argv, count: Int(argc))
                 throw Exec.run(argv: initArgv.pointer, envp: Sys.environment, path: nil)

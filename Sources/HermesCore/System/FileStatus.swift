@@ -57,3 +57,24 @@ extension Sys {
     /// `access(path, X_OK)`, throwing why not.
     public static func checkExecute(_ path: UnsafePointer<CChar>) throws(Errno) { try check(access(path, X_OK)) }
 }
+
+/// statvfs, reduced to the two mount flags hermes-init looks at.
+extension Sys {
+    public struct MountFlags: Equatable {
+        public var readOnly: Bool
+        public var noExec: Bool
+        public init(readOnly: Bool, noExec: Bool) {
+            self.readOnly = readOnly
+            self.noExec = noExec
+        }
+    }
+
+    /// The flags of the file system `path` is on; nil when statvfs fails (no such path).
+    public static func mountFlags(_ path: UnsafePointer<CChar>) -> MountFlags? {
+        var st = statvfs()
+        guard statvfs(path, &st) == 0 else { return nil }
+        // ST_RDONLY and ST_NOEXEC: Linux's MS_RDONLY and MS_NOEXEC (glibc names the
+        // second only with _GNU_SOURCE).
+        return MountFlags(readOnly: st.f_flag & 1 != 0, noExec: st.f_flag & 8 != 0)
+    }
+}

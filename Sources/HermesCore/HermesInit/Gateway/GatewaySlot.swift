@@ -59,7 +59,9 @@ public enum GatewaySlot {
         exec 
         """)
         run.add(privdrop)
-        run.add(" hermes ")
+        // The groups the runtime gave (--group-add, supplementalGroups) stay with the
+        // gateway, as with the program: a docker.sock or device group is its to use.
+        run.add(" --keep-runtime-groups hermes ")
         run.add(command(profile))
         run.append(0x0A)
 

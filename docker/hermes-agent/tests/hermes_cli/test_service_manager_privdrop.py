@@ -52,14 +52,14 @@ def test_run_script_default_profile(with_privdrop):
         cd /opt/data
         . /opt/hermes/.venv/bin/activate
         export HERMES_S6_SUPERVISED_CHILD=1
-        exec /opt/hermes/bin/privdrop hermes hermes gateway run --replace
+        exec /opt/hermes/bin/privdrop --keep-runtime-groups hermes hermes gateway run --replace
         """)
 
 
 def test_run_script_named_profile_and_extra_env(with_privdrop):
     text = S6ServiceManager._render_run_script("coder", extra_env={"B": "two words", "A": "1"})
     lines = text.splitlines()
-    assert lines[-1] == "exec /opt/hermes/bin/privdrop hermes hermes -p coder gateway run --replace"
+    assert lines[-1] == "exec /opt/hermes/bin/privdrop --keep-runtime-groups hermes hermes -p coder gateway run --replace"
     assert lines.index("export A=1") < lines.index("export B='two words'") < lines.index("export HERMES_S6_SUPERVISED_CHILD=1")
 
 

@@ -1,0 +1,43 @@
+/// What s6-overlay's `/init` needs of `/run`, checked before hermes-init execs it (PID 1,
+/// the runtime-init target): its first stage copies its init into `/run/s6/basedir` and
+/// execs it from there, so `/run` must be writable and allow exec. Without the check a
+/// read-only root ends in s6's own failure to create `/run/s6`, and a tmpfs mounted
+/// noexec (Docker's `--tmpfs /run` default) in `exec: /run/s6/basedir/bin/init:
+/// Permission denied`, 126, and a restart loop. With `S6_READ_ONLY_ROOT` set and
+/// CAP_SYS_ADMIN held, s6-overlay mounts or remounts `/run` itself, and the check
+/// stands aside. A missing `/run` is s6-overlay's to create.
+enum RunDirectory {
+    /// CAP_SYS_ADMIN's bit in the capability sets.
+    static let sysAdmin: UInt64 = 1 << 21
+
+    /// Why `/init` cannot boot on a `/run` with these flags, or nil. Pure.
+    static func problem(_ flags: Sys.MountFlags?, s6FixesIt: Bool) -> Failure? {
+        guard let flags, !s6FixesIt else { return nil }
+        let fix = Bytes("mount a tmpfs there with exec (docker run --tmpfs /run:exec; Compose: tmpfs: [\"/run:exec\"]; Kubernetes: an emptyDir volume at /run)")
+        var reason: Bytes
+        if flags.readOnly {
+            reason = Bytes("/run is on a read-only file system and s6-overlay writes its state there: ")
+        } else if flags.noExec {
+            reason = Bytes("/run is mounted noexec and s6-overlay runs its init from there: ")
+        } else {
+            return nil
+        }
+        reason.add(fix)
+        return Failure.unable(ExitCode.usage, Bytes("boot s6-overlay"), reason)
+    }
+
+    /// `S6_READ_ONLY_ROOT` as s6-overlay's preinit reads it (`test "0$V" -ne 0`):
+    /// digits, not all zero.
+    static func readOnlyRootRequested(_ value: Bytes?) -> Bool {
+        guard let value, !value.isEmpty, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return value.contains { $0 != 0x30 }
+    }
+
+    /// The check on the real system; throws the failure.
+    static func check() throws(Failure) {
+        guard let flags = Sys.mountFlags("/run"), flags.readOnly || flags.noExec else { return }
+        let s6FixesIt = readOnlyRootRequested(Sys.getenv("S6_READ_ONLY_ROOT"))
+            && (Sys.effectiveCapabilities() ?? 0) & sysAdmin != 0
+        if let failure = problem(flags, s6FixesIt: s6FixesIt) { throw failure }
+    }
+}

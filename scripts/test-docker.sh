@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The engine tests under Docker Engine: starts a dockerd of the tests' own
+# (Tests/engine/dockerd.sh: its own socket and data root, no bridge, stopped and removed
+# at the end), builds the images there with `docker build` (BuildKit, offline; the
+# Debian base and the glue's images moved over from podman), then runs the engine suites
+# that apply to Docker, Compose included (Tests/engine/run.py). S6_VERSIONS defaults to
+# 3.2.3.0 here (the published image's); the podman run covers both versions.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+[ "${HERMES_DIST_READY:-}" = 1 ] || scripts/build-embedded.sh dist
+dir=$(mktemp -d /tmp/hermes-dockerd.XXXXXX)
+trap 'Tests/engine/dockerd.sh stop "$dir"' EXIT
+Tests/engine/dockerd.sh start "$dir"
+export DOCKER_HOST=unix:///run/hermes-test-docker.sock HERMES_ENGINE=docker
+export S6_VERSIONS=${S6_VERSIONS:-3.2.3.0} HERMES_DIST_READY=1
+Tests/engine/images.sh
+python3 Tests/engine/run.py "$@"
