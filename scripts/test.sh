@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: unit tests (SwiftPM debug build); the end-to-end tests against the shipped
-# Embedded/musl binaries, the regular static fallback and the aarch64 build under qemu-user; the engine tests (the image built and run in podman under the real s6-overlay
-# /init, with the probe and with the real hermes-agent CLI); the hermes-agent patch's pytest
+# Embedded/musl binaries, the regular static fallback and the aarch64 build under qemu-user; the engine tests (the image built and run in podman and in Docker Engine under the real s6-overlay
+# /init, with the probe and with the real hermes-agent CLI; kube play and Compose); the hermes-agent patch's pytest
 # tests against the installed package; the whole suite under AddressSanitizer with UndefinedBehaviorSanitizer;
 # a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
 # for real. FUZZ_SECONDS (default 10) sets the time per fuzz target.
@@ -44,7 +44,14 @@ if [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
 fi
 
 step "engine tests: the images under s6-overlay's own /init in podman (Tests/engine)"
-scripts/test-engine.sh
+# ENGINE_RESULTS: the tables of docs/image-proof.md, printed after each engine's run.
+mkdir -p .build/engine-results
+ENGINE_RESULTS=$root/.build/engine-results/podman.md scripts/test-engine.sh
+cat .build/engine-results/podman.md
+
+step "engine tests under Docker Engine: its own dockerd, docker build, Compose (Tests/engine)"
+ENGINE_RESULTS=$root/.build/engine-results/docker.md scripts/test-docker.sh
+cat .build/engine-results/docker.md
 
 step "hermes-agent patch: pytest against the installed hermes-agent 0.19.0, patched as the image is"
 scripts/test-hermes-agent.sh

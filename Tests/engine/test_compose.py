@@ -68,7 +68,7 @@ def one(checks, version, table, img, variant, files):
                   'd=${s%/cmdline}; grep -E "^(Uid|Gid|Groups):" "$d/status" | tr "\\t\\n" "  "; '
                   'tr "\\0" " " < "$s"; echo; done')
         p = engine("exec", name, "/bin/sh", "-c", script)
-        return [l for l in p.stdout.decode("utf-8", "replace").splitlines() if "python" in l or "hermes" in l]
+        return [l for l in p.stdout.decode("utf-8", "replace").splitlines() if "/.venv/bin/python" in l]
 
     up = dc("up", "-d", timeout=300)
     try:

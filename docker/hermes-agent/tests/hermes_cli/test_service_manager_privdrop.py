@@ -112,9 +112,13 @@ def test_scripts_are_valid_sh(with_privdrop, profile):
 FAKE_PRIVDROP = """\
 #!{python}
 # privdrop's contract, as the run script uses it: --envdir DIR loads every file (one
-# trailing newline removed; empty unsets), ACCOUNT "" execs as is, else records the drop.
+# trailing newline removed; empty unsets), ACCOUNT "" execs as is, else records the drop
+# (and --keep-runtime-groups, which the gateway's drop has).
 import os, sys
 args = sys.argv[1:]
+if args[0] == "--keep-runtime-groups":
+    os.environ["KEPT_RUNTIME_GROUPS"] = "1"
+    args = args[1:]
 if args[0] == "--envdir":
     d = args[1]
     for n in os.listdir(d):
@@ -169,6 +173,7 @@ def test_run_script_loads_the_container_environment_then_drops(tmp_path, monkeyp
     assert got["argv"] == ["-p", "coder", "gateway", "run", "--replace"]
     assert got["cwd"] == str(tmp_path)
     assert got["env"]["DROPPED_TO"] == "hermes"
+    assert got["env"]["KEPT_RUNTIME_GROUPS"] == "1"
     assert got["env"]["API_SERVER_KEY"] == "k"
     assert got["env"]["MULTI"] == "a\nb"
     assert "UNSET_ME" not in got["env"]
