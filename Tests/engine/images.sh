@@ -28,6 +28,18 @@ from_podman() {
   echo "images: $1 from podman" >&2
   podman save "$1" | $ENGINE load -q >/dev/null
 }
+# Under Docker, the images podman has and Docker lacks move in one archive first (shared
+# layers once: the base is in all of them); from_podman then finds them in place.
+if [ "$ENGINE" != podman ] && command -v podman >/dev/null; then
+  move=()
+  for img in "$BASE_IMAGE" "$CLI_BASE_IMAGE" $(for v in $S6_VERSIONS; do before_image "$v"; before_cli_image "$v"; done); do
+    if podman image exists "$img" 2>/dev/null && ! $ENGINE image inspect "$img" >/dev/null 2>&1; then move+=("$img"); fi
+  done
+  if [ ${#move[@]} -gt 0 ]; then
+    echo "images: ${move[*]} from podman" >&2
+    podman save -m "${move[@]}" | $ENGINE load -q >/dev/null
+  fi
+fi
 from_podman "$BASE_IMAGE" || true
 if ! $ENGINE image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   echo "images: making $BASE_IMAGE with mmdebstrap" >&2
