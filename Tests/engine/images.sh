@@ -21,15 +21,8 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source=/dev/null
 . "$here/engine.sh"
 
-# from_podman IMAGE: under Docker, loads IMAGE from podman's store if it is there.
-from_podman() {
-  [ "$ENGINE" != podman ] && command -v podman >/dev/null && podman image exists "$1" 2>/dev/null || return 1
-  $ENGINE image inspect "$1" >/dev/null 2>&1 && return 0
-  echo "images: $1 from podman" >&2
-  podman save "$1" | $ENGINE load -q >/dev/null
-}
-# Under Docker, the images podman has and Docker lacks move in one archive first (shared
-# layers once: the base is in all of them); from_podman then finds them in place.
+# Under Docker, the images podman has and Docker lacks move in one archive (shared
+# layers once: the base is in all of them); what podman lacks is built below.
 if [ "$ENGINE" != podman ] && command -v podman >/dev/null; then
   move=()
   for img in "$BASE_IMAGE" "$CLI_BASE_IMAGE" $(for v in $S6_VERSIONS; do before_image "$v"; before_cli_image "$v"; done); do
@@ -40,7 +33,6 @@ if [ "$ENGINE" != podman ] && command -v podman >/dev/null; then
     podman save -m "${move[@]}" | $ENGINE load -q >/dev/null
   fi
 fi
-from_podman "$BASE_IMAGE" || true
 if ! $ENGINE image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   echo "images: making $BASE_IMAGE with mmdebstrap" >&2
   mmdebstrap --quiet --variant=minbase --include=python3-minimal,python3-venv,procps bookworm - \
@@ -49,7 +41,6 @@ fi
 if [ ! -x "$repo/dist/hermes-init" ] || [ ! -x "$repo/dist/privdrop" ]; then
   "$repo/scripts/build-embedded.sh" "$repo/dist"
 fi
-from_podman "$CLI_BASE_IMAGE" || true
 if ! $ENGINE image inspect "$CLI_BASE_IMAGE" >/dev/null 2>&1; then
   wheels=$("$here/cli/wheels.sh")
   echo "images: $CLI_BASE_IMAGE from $wheels" >&2
@@ -58,7 +49,9 @@ if ! $ENGINE image inspect "$CLI_BASE_IMAGE" >/dev/null 2>&1; then
 fi
 arch=$(uname -m)
 for v in $S6_VERSIONS; do
-  if from_podman "$(before_image "$v")" && from_podman "$(before_cli_image "$v")"; then
+  # The glue's images: moved from podman under Docker; (re)built in podman.
+  if [ "$ENGINE" != podman ] && $ENGINE image inspect "$(before_image "$v")" >/dev/null 2>&1 \
+    && $ENGINE image inspect "$(before_cli_image "$v")" >/dev/null 2>&1; then
     :
   else
   ctx=$(mktemp -d)

@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 
-from engine import ENGINE, REPO, engine
+from engine import REPO, engine
 from test_cli import cli_image
 
 FILES = os.path.join(REPO, "deploy", "compose")

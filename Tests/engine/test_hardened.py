@@ -18,10 +18,9 @@ The capability and /run cases and the real-CLI ones run on the first s6-overlay 
 only (the s6 side of them is the same in both); the rest on each."""
 import os
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 
-from engine import FAST, KIND, VERSIONS, engine, image, run
+from engine import FAST, KIND, VERSIONS, image, run
 from test_cli import API, CliContainer, Volume, cli_image
 from test_diff import differences, observe
 from test_runtimes import RUNTIME_INIT, comparable, stop_after_start
@@ -33,9 +32,9 @@ DATA = ["--tmpfs", "/opt/data"]
 REMAPS = [("PUID", "PGID", 99, 100), ("HERMES_UID", "HERMES_GID", 1000, 1000), ("PUID", "PGID", 1026, 100)]
 
 
-def hardened(caps=CAPS, run_mount="/run:exec"):
-    """A read-only root, /run and /tmp as tmpfs, every capability dropped but CAPS."""
-    opts = ["--read-only", "--tmpfs", run_mount, "--tmpfs", "/tmp", "--cap-drop", "ALL"]
+def hardened(caps=CAPS):
+    """A read-only root, /run (exec) and /tmp as tmpfs, every capability dropped but CAPS."""
+    opts = ["--read-only", "--tmpfs", "/run:exec", "--tmpfs", "/tmp", "--cap-drop", "ALL"]
     for c in caps:
         opts += ["--cap-add", c]
     return opts
@@ -51,34 +50,33 @@ def hardened_checks(checks, version, table):
     for kind in ("before", "ours"):
         img = image(kind, version)
         tag = "%s %s" % (kind, version)
-        caps = CAPS
         if kind == "before" and version >= "3.2.3.1":
             # The glue's image keeps its user bundle in /etc/s6-overlay/s6-rc.d, where
             # s6-overlay 3.2.3.1+ has rc.init write user/type: on a read-only root that
             # fails and the boot hangs (ours registers where the version reads it).
-            r = run(img, ["sh", "-c", "exit 42"], DATA + hardened(caps), timeout=20)
+            r = run(img, ["sh", "-c", "exit 42"], DATA + hardened(), timeout=20)
             cause = "cannot create /etc/s6-overlay/s6-rc.d/user/type: Read-only file system"
             checks.check("read-only root on 3.2.3.1+: the glue's layout hangs the boot (recorded)", tag,
                          r.rc is None and cause in r.stderr, "rc %s %r" % (r.rc, r.stderr[-300:]))
-            table.append((KIND, version, "read-only root, /run:exec and /tmp tmpfs, drop ALL + %s" % ", ".join(caps),
+            table.append((KIND, version, "read-only root, /run:exec and /tmp tmpfs, drop ALL + %s" % ", ".join(CAPS),
                           kind, "boot hangs: rc.init: %s" % cause, ""))
             continue
         default = observe(run(img, ["report", "a b", ""], ENV_OPTS + DATA))
-        r = run(img, ["report", "a b", ""], ENV_OPTS + DATA + hardened(caps))
+        r = run(img, ["report", "a b", ""], ENV_OPTS + DATA + hardened())
         diff = differences(comparable(default), comparable(observe(r)))
-        checks.check("read-only root, drop ALL + %s: argv, environment, ids as with the defaults" % ",".join(caps),
+        checks.check("read-only root, drop ALL + %s: argv, environment, ids as with the defaults" % ",".join(CAPS),
                      tag, r.rc == 0 and not diff, "rc %s %s %s" % (r.rc, "; ".join(diff)[:400], r.stderr[-300:]))
         bad = []
         for script, want in (("exit 42", 42), ("kill -TERM $$", 143)):
-            e = run(img, ["sh", "-c", script], DATA + hardened(caps))
+            e = run(img, ["sh", "-c", script], DATA + hardened())
             if e.rc != want:
                 bad.append("%s -> %s" % (script, e.rc))
         checks.check("hardened: exit codes 42 and 143 pass through", tag, not bad, ", ".join(bad))
         code0, _, _ = stop_after_start(img, DATA)
-        code, seconds, procs = stop_after_start(img, DATA + hardened(caps))
+        code, seconds, procs = stop_after_start(img, DATA + hardened())
         checks.check("hardened: stop ends it before the SIGKILL fallback, with the default's exit code", tag,
                      seconds < 9 and code == code0, "exit %s (default %s) after %.1f s" % (code, code0, seconds))
-        table.append((KIND, version, "read-only root, /run:exec and /tmp tmpfs, drop ALL + %s" % ", ".join(caps),
+        table.append((KIND, version, "read-only root, /run:exec and /tmp tmpfs, drop ALL + %s" % ", ".join(CAPS),
                       kind, "boots; as the default" if r.rc == 0 and not diff and not bad else "FAILS",
                       "stop: exit %s in %.1f s" % (code, seconds)))
     if first:
@@ -107,13 +105,10 @@ def capability_checks(checks, version, table):
             # The real CLI: s6-supervise (root) must open the supervise files the Python
             # service manager gives hermes, so that hermes can control its slot.
             with Volume() as vol:
-                c = CliContainer(cli_image("ours", version), ["gateway", "run"],
-                                 ["-v", vol.name + ":/opt/data"] + hardened(rest) + API + FAST)
-                try:
+                with CliContainer(cli_image("ours", version), ["gateway", "run"],
+                                  ["-v", vol.name + ":/opt/data"] + hardened(rest) + API + FAST) as c:
                     c.wait_logs("unable to open supervise/lock: Permission denied", 60)
                     logs = c.logs()
-                finally:
-                    c.__exit__()
             ok = "s6-supervise gateway-default: fatal: unable to open supervise/lock: Permission denied" in logs
             seen = ("real CLI: the gateway never starts (s6-supervise gateway-default: fatal: unable to open "
                     "supervise/lock: Permission denied: root cannot open the slot files hermes owns)" if ok else logs[-300:])
@@ -168,9 +163,8 @@ def cli_remap_checks(checks, version, table):
     def one(args):
         (uvar, gvar, uid, gid), kind = args
         with Volume() as vol:
-            c = CliContainer(cli_image(kind, version), ["gateway", "run"],
-                             ["-v", vol.name + ":/opt/data", "-e", "%s=%d" % (uvar, uid), "-e", "%s=%d" % (gvar, gid)] + API + FAST)
-            try:
+            with CliContainer(cli_image(kind, version), ["gateway", "run"],
+                              ["-v", vol.name + ":/opt/data", "-e", "%s=%d" % (uvar, uid), "-e", "%s=%d" % (gvar, gid)] + API + FAST) as c:
                 booted = c.wait_boot(90)
                 pid = c.gateway(timeout=90)
                 info = c.process(pid) if pid else None
@@ -181,8 +175,6 @@ def cli_remap_checks(checks, version, table):
                               "find /opt/data -xdev -newer /tmp/hermes-test-mark \\( ! -uid %d -o ! -gid %d \\) -print | head -5"
                               % (uid, gid, uid, gid)).stdout.decode()
                 return (uvar, gvar, uid, gid, kind), booted, info, rc, out, owners
-            finally:
-                c.__exit__()
     jobs = [(m, k) for m in REMAPS for k in ("before", "ours")]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(one, jobs))
@@ -222,16 +214,13 @@ def stale_state_checks(checks, version, table):
                 with open(os.path.join(lockdir, "lock"), "w") as f:
                     f.write("")
                 os.chmod(os.path.join(lockdir, "lock"), 0o600)
-                c = CliContainer(cli_image(kind, version), ["gateway", "run"],
-                                 ["-v", vol.name + ":/opt/data", "-v", step + ":/etc/cont-init.d/01-stale-slot:ro"] + API + FAST)
-                try:
+                with CliContainer(cli_image(kind, version), ["gateway", "run"],
+                                  ["-v", vol.name + ":/opt/data", "-v", step + ":/etc/cont-init.d/01-stale-slot:ro"] + API + FAST) as c:
                     booted = c.wait_boot(90)
                     pid = c.gateway(timeout=60)
                     info = c.process(pid) if pid else None
                     logger = c.wait("[ \"$(/command/s6-svstat -o up /run/service/gateway-default/log)\" = true ]", 20)
                     logs = c.logs()
-                finally:
-                    c.__exit__()
             up = booted and info is not None and info["uid"] == 10000 and logger
             crash = [l for l in logs.splitlines() if "Error" in l or "exited 1" in l][:2]
             if kind == "ours":
@@ -247,21 +236,25 @@ def cli_hardened_checks(checks, version, table):
     `exec C hermes gateway restart` (hermes controlling its slot) brings it back."""
     for kind in ("before", "ours"):
         tag = "%s-cli %s" % (kind, version)
-        caps = CAPS
         with Volume() as vol:
-            c = CliContainer(cli_image(kind, version), ["gateway", "run"],
-                             ["-v", vol.name + ":/opt/data"] + hardened(caps) + API + FAST)
-            try:
+            with CliContainer(cli_image(kind, version), ["gateway", "run"],
+                              ["-v", vol.name + ":/opt/data"] + hardened() + API + FAST) as c:
                 booted = c.wait_boot(90)
                 pid = c.gateway(timeout=90)
                 info = c.process(pid) if pid else None
                 healthy = pid is not None and c.healthy()
                 rc, out = c.hermes("gateway", "restart", timeout=90)
                 again = c.gateway(timeout=60, other_than=pid) if rc == 0 else None
-            finally:
-                c.__exit__()
+                owners = c.sh("stat -c '%n %U:%G %a' /run/service /run/service/.s6-svscan/control "
+                              "/run/service/s6-linux-init-shutdownd/fifo").stdout.decode().split("\n")
         ok = booted and info is not None and info["uid"] == 10000 and healthy and again is not None
-        checks.check("real CLI, read-only root, drop ALL + %s: gateway up as hermes, healthy, restarted by hermes" % ",".join(caps),
+        checks.check("real CLI, read-only root, drop ALL + %s: gateway up as hermes, healthy, restarted by hermes" % ",".join(CAPS),
                      tag, ok, "booted %s ids %s healthy %s restart rc %s %s" % (booted, info and info["uid"], healthy, rc, out[-200:]))
-        table.append((KIND, version, "real CLI, read-only root, drop ALL + %s" % ", ".join(caps), kind,
+        if kind == "ours":
+            # 02-reconcile-profiles gives hermes what it needs for its slots, not s6-overlay's own services.
+            want = ["/run/service hermes:root 775", "/run/service/.s6-svscan/control hermes:root 660",
+                    "/run/service/s6-linux-init-shutdownd/fifo root:root 600"]
+            checks.check("hermes owns /run/service and the scanner's control FIFO (group root rw), not s6-linux-init-shutdownd's FIFO",
+                         tag, owners[:3] == want, repr(owners))
+        table.append((KIND, version, "real CLI, read-only root, drop ALL + %s" % ", ".join(CAPS), kind,
                       "gateway up as hermes, healthy, `hermes gateway restart` works" if ok else "FAILS", ""))

@@ -3,7 +3,7 @@ public enum Version {
     public static let string: StaticString = "0.1.0"
 
     /// `--version`: `PROGRAM VERSION` on stdout, then exit 0.
-    public static func print(_ program: StaticString) -> Never {
+    public static func write(_ program: StaticString) -> Never {
         var v = Bytes(program)
         v.append(0x20)
         v.add(string)

@@ -72,7 +72,7 @@ public enum HermesInit {
             case .printHelp:
                 Version.printHelp(help)
             case .printVersion:
-                Version.print("hermes-init")
+                Version.write("hermes-init")
             case .execInit:
                 try RunDirectory.check()
                 originalMask.install()  // the mask survives execve

@@ -23,7 +23,7 @@ public enum Privdrop {
         case .help:
             Version.printHelp(help)
         case .version:
-            Version.print("privdrop")
+            Version.write("privdrop")
         case .run(let o):
             options = o
         }
