@@ -30,47 +30,52 @@ public enum UserDatabase {
 
     /// Calls `body` with the field bounds of each well-formed line with `fieldCount`
     /// fields; `bounds[i]` is the start of field i and `bounds[i + 1] - 1` its end.
-    /// Stops early when `body` returns false.
+    /// Stops early when `body` returns false. A line `candidate` turns down (given the
+    /// line without its newline) is skipped unparsed: a name lookup looks only at lines
+    /// that start with the name. Lines are found with memchr.
     static func forEachRecord(
         _ buf: UnsafeBufferPointer<UInt8>, fieldCount: Int,
-        _ body: (inout [Int]) -> Bool
+        candidate: (Range<Int>) -> Bool = { _ in true },
+        _ body: (UnsafeMutableBufferPointer<Int>) -> Bool
     ) {
-        var bounds = [Int]()
-        bounds.reserveCapacity(fieldCount + 1)
-        var lineStart = 0
-        let n = buf.count
-        while lineStart < n {
-            var lineEnd = lineStart
-            while lineEnd < n && buf[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            var e = lineEnd
-            if e > lineStart && buf[e - 1] == 0x0D { e -= 1 }
-            defer { lineStart = next }
-            if e == lineStart { continue }
-            let first = buf[lineStart]
-            if first == 0x23 || first == 0x2B || first == 0x2D { continue }  // # + -
-            bounds.removeAll(keepingCapacity: true)
-            bounds.append(lineStart)
-            var bad = false
-            var i = lineStart
-            while i < e {
-                let c = buf[i]
-                if c == 0x3A {
-                    if bounds.count == fieldCount { bad = true; break }
-                    bounds.append(i + 1)
-                } else if c == 0 {
-                    bad = true; break
+        guard let base = buf.baseAddress else { return }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: fieldCount + 1) { bounds in
+            var lineStart = 0
+            let n = buf.count
+            while lineStart < n {
+                let lineEnd = Memory.find(0x0A, in: base, from: lineStart, count: n) ?? n
+                let next = lineEnd + 1
+                var e = lineEnd
+                if e > lineStart && buf[e - 1] == 0x0D { e -= 1 }
+                defer { lineStart = next }
+                if e == lineStart { continue }
+                let first = buf[lineStart]
+                if first == 0x23 || first == 0x2B || first == 0x2D { continue }  // # + -
+                if !candidate(lineStart..<e) { continue }
+                var count = 1
+                bounds[0] = lineStart
+                var bad = false
+                var i = lineStart
+                while i < e {
+                    let c = buf[i]
+                    if c == 0x3A {
+                        if count == fieldCount { bad = true; break }
+                        bounds[count] = i + 1
+                        count += 1
+                    } else if c == 0 {
+                        bad = true; break
+                    }
+                    i += 1
                 }
-                i += 1
+                if bad || count != fieldCount { continue }
+                bounds[fieldCount] = e + 1
+                if bounds[1] - 1 == bounds[0] { continue }  // empty name
+                if !body(bounds) { return }
             }
-            if bad || bounds.count != fieldCount { continue }
-            bounds.append(e + 1)
-            if bounds[1] - 1 == bounds[0] { continue }  // empty name
-            if !body(&bounds) { return }
         }
     }
 
-    static func field(_ buf: UnsafeBufferPointer<UInt8>, _ bounds: [Int], _ i: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+    static func field(_ buf: UnsafeBufferPointer<UInt8>, _ bounds: UnsafeMutableBufferPointer<Int>, _ i: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
         buf[bounds[i]..<(bounds[i + 1] - 1)]
     }
 
@@ -84,11 +89,33 @@ public enum UserDatabase {
         return true
     }
 
+    /// True when the line at `line` starts with `name` and a colon.
+    static func startsWithName(_ buf: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, _ name: Bytes) -> Bool {
+        guard line.count > name.count, buf[line.lowerBound + name.count] == 0x3A else { return false }
+        return name.withUnsafeBytes { Memory.equal(buf.baseAddress! + line.lowerBound, $0.baseAddress!, count: name.count) }
+    }
+
+    /// True when `name` stands somewhere in the line (a cheap test before the parse).
+    static func mentions(_ buf: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, _ name: Bytes) -> Bool {
+        let base = buf.baseAddress!
+        let first = name[0]
+        var i = line.lowerBound
+        while i + name.count <= line.upperBound, let at = Memory.find(first, in: base, from: i, count: line.upperBound) {
+            if at + name.count > line.upperBound { return false }
+            if name.withUnsafeBytes({ Memory.equal(base + at, $0.baseAddress!, count: name.count) }) { return true }
+            i = at + 1
+        }
+        return false
+    }
+
     /// Finds the first well-formed passwd record with this name, or with this uid.
     public static func findUser(in passwd: Bytes, name: Bytes? = nil, uid: UInt32? = nil) -> PasswdEntry? {
         passwd.withUnsafeBufferPointer { buf in
             var found: PasswdEntry? = nil
-            forEachRecord(buf, fieldCount: passwdFieldCount) { b in
+            forEachRecord(buf, fieldCount: passwdFieldCount, candidate: { line in
+                guard let name else { return true }
+                return startsWithName(buf, line, name)
+            }) { b in
                 if let name, !equal(field(buf, b, 0), name) { return true }
                 guard let u = parseID(field(buf, b, 2)), let g = parseID(field(buf, b, 3)) else { return true }
                 if let uid, u != uid { return true }
@@ -103,7 +130,7 @@ public enum UserDatabase {
     public static func findGroup(in group: Bytes, name: Bytes) -> UInt32? {
         group.withUnsafeBufferPointer { buf in
             var found: UInt32? = nil
-            forEachRecord(buf, fieldCount: groupFieldCount) { b in
+            forEachRecord(buf, fieldCount: groupFieldCount, candidate: { startsWithName(buf, $0, name) }) { b in
                 guard equal(field(buf, b, 0), name), let g = parseID(field(buf, b, 2)) else { return true }
                 found = g
                 return false
@@ -118,7 +145,7 @@ public enum UserDatabase {
         if user.isEmpty { return [] }  // empty member items never name anyone
         return group.withUnsafeBufferPointer { buf in
             var gids = [UInt32]()
-            forEachRecord(buf, fieldCount: groupFieldCount) { b in
+            forEachRecord(buf, fieldCount: groupFieldCount, candidate: { mentions(buf, $0, user) }) { b in
                 let members = field(buf, b, 3)
                 var start = members.startIndex
                 var i = start

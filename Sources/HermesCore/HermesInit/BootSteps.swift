@@ -64,7 +64,7 @@ public enum BootSteps {
             op.add(dir)
             throw Failure.system(op, error)
         }
-        let envp = CStringArray(env.entries)
+        let envp = env.render()
         for name in names {
             var path = dir
             path.append(0x2F)
@@ -75,7 +75,7 @@ public enum BootSteps {
 
     /// Runs one step as a child (argv is its path alone) and waits for it. A step that
     /// cannot be executed is reported with the reason, as any exec failure is.
-    static func run(step path: Bytes, envp: CStringArray) throws(Failure) {
+    static func run(step path: Bytes, envp: Environment.Block) throws(Failure) {
         var op = Bytes("run boot step ")
         op.add(path)
         let argv = CStringArray([path])

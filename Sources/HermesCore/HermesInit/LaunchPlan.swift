@@ -25,14 +25,14 @@ extension HermesInit {
 
         func render() -> LaunchPlan {
             LaunchPlan(argv: PointerArray(prefix: prefix, arguments, count: argumentCount, suffix: suffix),
-                       envp: CStringArray(env.entries), path: path, drop: drop)
+                       envp: env.render(), path: path, drop: drop)
         }
     }
 
     /// A decision ready for execve.
     public struct LaunchPlan {
         public var argv: PointerArray
-        public var envp: CStringArray
+        public var envp: Environment.Block
         public var path: Bytes?
         public var drop: DropPlan
     }
@@ -54,16 +54,16 @@ extension HermesInit {
             trace.record(.environmentBooted(count: booted.count))
         } else if let reason = rehydrationSkipReason(env) {
             trace.record(.environmentKept(reason: reason))
-        } else if let changes = try Envdir.load(Bytes(containerEnvironment).nulTerminated, missingOK: true) {
-            env.keepOnly([Bytes("PATH")])
-            env.apply(changes)
+        } else if let items = try Envdir.read(containerEnvironment.cString, store: env.store, missingOK: true) {
+            env.keepOnly("PATH")
+            env.apply(items)
             // Under /init, `-e HERMES_INIT_TRACE=1` arrives here, with the container
             // environment: tracing starts now (the changes above are not listed).
             if !trace.enabled && isTruthy(env.get("HERMES_INIT_TRACE")) {
                 trace.enabled = true
                 env.recording = true
             }
-            trace.record(.environmentLoaded(count: changes.count))
+            trace.record(.environmentLoaded(count: items.count))
         } else {
             trace.record(.environmentNoDirectory)
         }
@@ -73,15 +73,15 @@ extension HermesInit {
         let drop = try account(trace)
 
         // 3. HOME, HERMES_HOME, cwd and the venv.
-        env.set("HOME", Bytes(dataDir))
-        if !env.isSetNonEmpty("HERMES_HOME") { env.set("HERMES_HOME", Bytes(dataDir)) }
+        env.set("HOME", dataDir)
+        if !env.isSetNonEmpty("HERMES_HOME") { env.set("HERMES_HOME", dataDir) }
         // `cd /opt/data`, activate, `cd "$orig"`: the program starts in orig, so /opt/data
         // is only checked (it must be a directory we may enter), never entered, and the
         // working directory changes only for HERMES_ORIG_CWD.
         let origin: Bytes
         let fromEnvironment: Bool
-        if let o = env.get("HERMES_ORIG_CWD"), !o.isEmpty {
-            origin = o
+        if let o = env.value("HERMES_ORIG_CWD"), !o.isEmpty {
+            origin = Bytes(copying: o.baseAddress!, count: o.count)
             fromEnvironment = true
         } else {
             do throws(Errno) { origin = try Sys.currentDirectory() } catch {
@@ -102,7 +102,7 @@ extension HermesInit {
             op.add(activatePath)
             throw Failure.system(op, error)
         }
-        Venv.activate(&env, venvDir: Bytes(venvDir), activateScript: script)
+        Venv.activate(&env, venvDir: venvDir, activateScript: script)
         if fromEnvironment {
             do throws(Errno) { try Sys.withCPath(origin) { p throws(Errno) in try Sys.changeDirectory(p) } } catch {
                 var op = Bytes("return to ")
@@ -111,7 +111,7 @@ extension HermesInit {
             }
         }
         env.set("PWD", origin)
-        env.set("OLDPWD", Bytes(dataDir))
+        env.set("OLDPWD", dataDir)
         if trace.enabled { for c in env.changes { trace.record(.changed(c)) } }
 
         // 4. Routing.
@@ -119,8 +119,7 @@ extension HermesInit {
         let firstArg: Bytes? = first < Int(argc) ? argv[first].map { Bytes(cString: $0) } : nil
         var listFailure: Failure? = nil
         let route = Routing.route(first: firstArg, isSubcommand: { name in
-            guard let list = subcommandList(env, trace, failure: &listFailure) else { return false }
-            return Routing.listContains(list, name)
+            isSubcommand(name, env, trace, failure: &listFailure)
         }, locate: { Exec.locate($0, path: path) })
         if let listFailure { throw listFailure }
         trace.record(.route(route, first: firstArg))
@@ -160,27 +159,29 @@ extension HermesInit {
         return .alreadyTarget
     }
 
-    /// The hermes subcommand names: HERMES_INIT_SUBCOMMANDS, else the image's list,
-    /// else hermes-agent 0.19.0's. Nil, with `failure` set, when the file is there but
-    /// cannot be read.
-    static func subcommandList(_ env: Environment, _ trace: Trace, failure: inout Failure?) -> Bytes? {
-        if let fromEnv = env.get("HERMES_INIT_SUBCOMMANDS") {
+    /// True when `name` is a hermes subcommand: one of HERMES_INIT_SUBCOMMANDS, else of
+    /// the image's list, else of hermes-agent 0.19.0's. The list is searched where it
+    /// lies, never copied. False, with `failure` set, when the file is there but cannot
+    /// be read.
+    static func isSubcommand(_ name: Bytes, _ env: Environment, _ trace: Trace, failure: inout Failure?) -> Bool {
+        if let fromEnv = env.value("HERMES_INIT_SUBCOMMANDS") {
             trace.record(.subcommands("HERMES_INIT_SUBCOMMANDS"))
-            return fromEnv
+            return Routing.listContains(fromEnv, name)
         }
         do throws(Errno) {
             let list = try Sys.readSmallFile(Routing.subcommandsFile.cString, limit: 1 << 16)
             trace.record(.subcommands(Routing.subcommandsFile))
-            return list
+            return Routing.listContains(list, name)
         } catch {
             guard error == .noEntry else {
                 var op = Bytes("read the subcommand list ")
                 op.add(Routing.subcommandsFile)
                 failure = Failure.system(op, error)
-                return nil
+                return false
             }
             trace.record(.subcommands("built in (hermes-agent 0.19.0)"))
-            return Bytes(Routing.defaultSubcommands)
+            let builtIn = Routing.defaultSubcommands
+            return Routing.listContains(UnsafeBufferPointer(start: builtIn.utf8Start, count: builtIn.utf8CodeUnitCount), name)
         }
     }
 

@@ -36,21 +36,24 @@ public enum Routing {
     /// without building the list: a byte search jumps to each place `name`'s first byte
     /// stands, and a hit must be a whole word.
     public static func listContains(_ list: Bytes, _ name: Bytes) -> Bool {
+        list.withUnsafeBufferPointer { listContains($0, name) }
+    }
+
+    /// The same on a list in place.
+    static func listContains(_ l: UnsafeBufferPointer<UInt8>, _ name: Bytes) -> Bool {
         guard let first = name.first, !name.contains(where: isSeparator) else { return false }
-        return list.withUnsafeBufferPointer { l in
-            name.withUnsafeBufferPointer { n in
-                guard let base = l.baseAddress, l.count >= n.count else { return false }
-                var i = 0
-                while i < l.count, let at = Memory.find(first, in: base, from: i, count: l.count) {
-                    let end = at + n.count
-                    if end <= l.count && (at == 0 || isSeparator(l[at - 1])) && (end == l.count || isSeparator(l[end]))
-                        && Memory.equal(base + at, n.baseAddress!, count: n.count) {
-                        return true
-                    }
-                    i = at + 1
+        return name.withUnsafeBufferPointer { n in
+            guard let base = l.baseAddress, l.count >= n.count else { return false }
+            var i = 0
+            while i < l.count, let at = Memory.find(first, in: base, from: i, count: l.count) {
+                let end = at + n.count
+                if end <= l.count && (at == 0 || isSeparator(l[at - 1])) && (end == l.count || isSeparator(l[end]))
+                    && Memory.equal(base + at, n.baseAddress!, count: n.count) {
+                    return true
                 }
-                return false
+                i = at + 1
             }
+            return false
         }
     }
 

@@ -5,51 +5,64 @@ public enum Venv {
     /// `VIRTUAL_ENV_PROMPT=...` in the script (quoted or not, no expansion in it).
     /// Scripts that compute it (uv's `$(basename ...)`) or lack it get `(<dir name>) `.
     public static func prompt(activateScript: Bytes, venvDir: Bytes) -> Bytes {
-        let found: Bytes? = activateScript.withUnsafeBufferPointer { s -> Bytes? in
-            guard let base = s.baseAddress else { return nil }
-            let key: StaticString = "VIRTUAL_ENV_PROMPT="
-            let keyLength = key.utf8CodeUnitCount
-            // Each place the key stands, in order; one counts where only blanks stand
-            // between it and the start of its line.
-            var from = 0
-            while from < s.count, let at = Memory.find(key, in: base, from: from, count: s.count) {
-                var lineStart = at
-                while lineStart > 0 && (s[lineStart - 1] == 0x20 || s[lineStart - 1] == 0x09) { lineStart -= 1 }
-                if lineStart == 0 || s[lineStart - 1] == 0x0A {
-                    let rest = at + keyLength
-                    let lineEnd = Memory.find(0x0A, in: base, from: rest, count: s.count) ?? s.count
-                    if let value = literal(Array(s[rest..<lineEnd])) { return value }
-                }
-                from = at + 1
-            }
-            return nil
-        }
+        let found = activateScript.withUnsafeBufferPointer { s in promptRange(in: s).map { Bytes(s[$0]) } }
         if let found { return found }
-        var base = venvDir
-        if let slash = venvDir.lastIndex(of: 0x2F) { base = Array(venvDir[(slash + 1)...]) }
         var p = Bytes("(")
-        p.add(base)
+        p.append(contentsOf: venvDir[baseNameStart(venvDir)...])
         p.add(") ")
         return p
     }
 
-    /// A shell word that is a plain literal: '...' or "..." without `$`, `` ` `` or `\`,
-    /// or an unquoted run of safe bytes. Anything else is nil.
-    static func literal(_ word: Bytes) -> Bytes? {
-        guard let q = word.first else { return nil }
+    /// Where the prompt's value stands in the script, when a plain assignment gives it.
+    static func promptRange(in s: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard let base = s.baseAddress else { return nil }
+        let key: StaticString = "VIRTUAL_ENV_PROMPT="
+        // Each place the key stands, in order; one counts where only blanks stand
+        // between it and the start of its line.
+        var from = 0
+        while from < s.count, let at = Memory.find(key, in: base, from: from, count: s.count) {
+            var lineStart = at
+            while lineStart > 0 && (s[lineStart - 1] == 0x20 || s[lineStart - 1] == 0x09) { lineStart -= 1 }
+            if lineStart == 0 || s[lineStart - 1] == 0x0A {
+                let rest = at + key.utf8CodeUnitCount
+                let lineEnd = Memory.find(0x0A, in: base, from: rest, count: s.count) ?? s.count
+                if let value = literal(s, rest..<lineEnd) { return value }
+            }
+            from = at + 1
+        }
+        return nil
+    }
+
+    /// A shell word at the start of `word` that is a plain literal: '...' or "..."
+    /// without `$`, `` ` `` or `\`, or an unquoted run of safe bytes; where its value
+    /// stands. Anything else is nil.
+    static func literal(_ s: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Range<Int>? {
+        guard !word.isEmpty else { return nil }
+        let q = s[word.lowerBound]
+        func any(_ r: Range<Int>, _ bad: (UInt8) -> Bool) -> Bool {
+            for i in r where bad(s[i]) { return true }
+            return false
+        }
         if q == 0x27 || q == 0x22 {
-            guard let close = word.dropFirst().firstIndex(of: q) else { return nil }
-            let inner = Array(word[1..<close])
-            let rest = word[(close + 1)...]
-            if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x3B }) { return nil }
-            if q == 0x22 && inner.contains(where: { $0 == 0x24 || $0 == 0x60 || $0 == 0x5C }) { return nil }
+            var close = word.lowerBound + 1
+            while close < word.upperBound && s[close] != q { close += 1 }
+            guard close < word.upperBound else { return nil }
+            let inner = word.lowerBound + 1..<close
+            if any(close + 1..<word.upperBound, { $0 != 0x20 && $0 != 0x09 && $0 != 0x3B }) { return nil }
+            if q == 0x22 && any(inner, { $0 == 0x24 || $0 == 0x60 || $0 == 0x5C }) { return nil }
             return inner
         }
-        var end = 0
-        while end < word.count && word[end] != 0x20 && word[end] != 0x09 && word[end] != 0x3B { end += 1 }
-        let w = Array(word[..<end])
-        if w.contains(where: { $0 == 0x24 || $0 == 0x60 || $0 == 0x5C || $0 == 0x28 }) { return nil }
+        var end = word.lowerBound
+        while end < word.upperBound && s[end] != 0x20 && s[end] != 0x09 && s[end] != 0x3B { end += 1 }
+        let w = word.lowerBound..<end
+        if any(w, { $0 == 0x24 || $0 == 0x60 || $0 == 0x5C || $0 == 0x28 }) { return nil }
         return w
+    }
+
+    /// Where the last path component of `dir` starts.
+    static func baseNameStart<C: BidirectionalCollection>(_ dir: C) -> C.Index where C.Element == UInt8 {
+        guard let slash = dir.lastIndex(of: 0x2F) else { return dir.startIndex }
+        return dir.index(after: slash)
     }
 
     /// The `PS1` prefix: the prompt itself when it already reads `(name) `, else `(prompt) `.
@@ -67,16 +80,37 @@ public enum Venv {
     /// PYTHONHOME removed, VIRTUAL_ENV_PROMPT, and PS1 prefixed only when PS1 is set
     /// and VIRTUAL_ENV_DISABLE_PROMPT is empty.
     public static func activate(_ env: inout Environment, venvDir: Bytes, activateScript: Bytes) {
+        venvDir.withUnsafeBytes { dir in
+            activateScript.withUnsafeBufferPointer { script in activate(&env, venvDir: dir, script: script) }
+        }
+    }
+
+    public static func activate(_ env: inout Environment, venvDir: StaticString, activateScript: Bytes) {
+        activateScript.withUnsafeBufferPointer { script in activate(&env, venvDir: venvDir.raw, script: script) }
+    }
+
+    /// The same on bytes in place: every variable is written once, straight into the
+    /// environment's store.
+    static func activate(_ env: inout Environment, venvDir: UnsafeRawBufferPointer, script: UnsafeBufferPointer<UInt8>) {
         env.set("VIRTUAL_ENV", venvDir)
-        var path = venvDir
-        path.add("/bin:")
-        if let old = env.get("PATH"), !old.isEmpty { path.add(old) } else { path.add(Exec.defaultPath) }
-        env.set("PATH", path)
+        let bin: StaticString = "/bin:"
+        if let old = env.value("PATH"), !old.isEmpty {
+            env.set("PATH", venvDir, bin.raw, UnsafeRawBufferPointer(old))
+        } else {
+            env.set("PATH", venvDir, bin.raw, Exec.defaultPath.raw)
+        }
         env.unset("PYTHONHOME")
-        let prompt = prompt(activateScript: activateScript, venvDir: venvDir)
-        env.set("VIRTUAL_ENV_PROMPT", prompt)
+        if let r = promptRange(in: script) {
+            env.set("VIRTUAL_ENV_PROMPT", UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(script)[r]))
+        } else {
+            let open: StaticString = "("
+            let close: StaticString = ") "
+            env.set("VIRTUAL_ENV_PROMPT", open.raw, UnsafeRawBufferPointer(rebasing: venvDir[baseNameStart(venvDir)...]),
+                    close.raw)
+        }
+        // PS1 is seldom set in a container: the plain way.
         if let ps1 = env.get("PS1"), !env.isSetNonEmpty("VIRTUAL_ENV_DISABLE_PROMPT") {
-            var p = ps1Prefix(prompt)
+            var p = ps1Prefix(env.get("VIRTUAL_ENV_PROMPT") ?? [])
             p.add(ps1)
             env.set("PS1", p)
         }

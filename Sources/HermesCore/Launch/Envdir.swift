@@ -21,77 +21,164 @@ public enum Envdir {
         return !name.contains(0x3D)
     }
 
+    /// The same for a directory entry's C string name.
+    static func isVariableName(_ name: UnsafePointer<CChar>) -> Bool {
+        let p = UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self)
+        if p[0] == 0x2E || p[0] == 0 { return false }
+        var i = 0
+        while p[i] != 0 {
+            if p[i] == 0x3D { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// The change one file's contents make.
     public static func change(name: Bytes, contents: consuming Bytes) -> Environment.Change {
         if contents.isEmpty { return .unset(name) }
         var value = contents  // the last use of contents: moved, not copied
-        if value.last == 0x0A { value.removeLast() }
-        value.withUnsafeMutableBufferPointer { v in
-            guard let base = v.baseAddress else { return }
-            var at = 0
-            while at < v.count, let i = Memory.find(0, in: base, from: at, count: v.count) {
-                v[i] = 0x0A
-                at = i + 1
-            }
-        }
+        let n = value.withUnsafeMutableBytes { finish($0.baseAddress!, count: $0.count) }
+        value.removeLast(value.count - n)
         return .set(name, value)
     }
 
-    /// Loads the directory at `path` (NUL-terminated) into a list of changes, sorted by
-    /// name so that the result does not depend on directory order. With `missingOK`, a
-    /// path that does not exist or is not a directory gives nil instead of an error.
-    public static func load(_ path: Bytes, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
+    /// A value as read, made what the variable holds, in place: one trailing newline
+    /// dropped, NULs turned into newlines. Returns the new length.
+    static func finish(_ v: UnsafeMutableRawPointer, count: Int) -> Int {
+        var n = count
+        if n > 0 && v.load(fromByteOffset: n - 1, as: UInt8.self) == 0x0A { n -= 1 }
+        let base = v.assumingMemoryBound(to: UInt8.self)
+        var at = 0
+        while at < n, let i = Memory.find(0, in: base, from: at, count: n) {
+            base[i] = 0x0A
+            at = i + 1
+        }
+        return n
+    }
+
+    /// One variable as read: `entry` is `NAME=VALUE`, NUL-terminated, in the store the
+    /// read was given; when `isSet` is false the variable is unset and only the name counts.
+    public struct Item {
+        public var entry: UnsafeMutablePointer<CChar>
+        public var nameLength: Int
+        public var isSet: Bool
+    }
+
+    /// Reads the directory at `path` into `store`, sorted by name so that the result
+    /// does not depend on directory order. With `missingOK`, a path that does not exist
+    /// or is not a directory gives nil instead of an error. Every value is read
+    /// straight into the store, behind its name: one openat and one read for a small
+    /// file, and no copy.
+    public static func read(_ path: UnsafePointer<CChar>, store: StringStore, missingOK: Bool = false) throws(Failure) -> [Item]? {
         // What failed, named only when something did: the fast path builds no message.
-        func failure(_ file: Bytes?, _ error: Errno?, _ reason: StaticString = "") -> Failure {
+        func failure(_ file: UnsafePointer<CChar>?, _ error: Errno?, _ reason: StaticString = "") -> Failure {
             var op = Bytes("read environment directory ")
-            op.add(Bytes(path.dropLast()))
+            op.add(cString: path)
             if let file {
                 op.add(": file ")
-                op.add(file)
+                op.add(cString: file)
             }
             if let error { return Failure.system(op, error) }
             return Failure.unable(ExitCode.systemCall, op, Bytes(reason))
         }
         let dirfd: Int32
-        do {
-            dirfd = try path.withUnsafeBufferPointer { buf throws(Errno) in
-                try Sys.open(UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), .directory)
-            }
-        } catch {
+        do { dirfd = try Sys.open(path, .directory) } catch {
             if missingOK && (error == .noEntry || error == .notDirectory) { return nil }
             throw failure(nil, error)
         }
         defer { Sys.done(dirfd) }
-        var entries: [(name: Bytes, regular: Bool)]
-        do { entries = try Sys.directoryListing(dirfd) } catch { throw failure(nil, error) }
-        entries.removeAll { !isVariableName($0.name) }
-        entries.sort { a, b in a.name.lexicographicallyPrecedes(b.name) }
-        var changes = [Environment.Change]()
-        changes.reserveCapacity(entries.count)
-        for entry in entries {
-            let contents: Bytes?
+        let records: Sys.DirectoryRecords
+        do { records = try Sys.directoryRecords(dirfd) } catch { throw failure(nil, error) }
+        var order = records.offsets
+        order.removeAll { !isVariableName(records.name($0)) }
+        order.sort { a, b in Memory.precedes(records.name(a), records.name(b)) }
+        var items = [Item]()
+        items.reserveCapacity(order.count)
+        for off in order {
+            let name = records.name(off)
+            let item: Item?
             do {
-                contents = try readRegularFile(dirfd, entry.name, listedRegular: entry.regular)
+                item = try readVariable(dirfd, name, listedRegular: records.isRegular(off), store: store)
             } catch {
-                throw failure(entry.name, error)
+                throw failure(name, error)
             }
-            guard let contents else { throw failure(entry.name, nil, "not a regular file") }
-            changes.append(change(name: entry.name, contents: contents))
+            guard let item else { throw failure(name, nil, "not a regular file") }
+            items.append(item)
         }
-        return changes
+        return items
     }
 
-    /// The contents of a regular file in the directory, nil for a FIFO, socket or device.
-    /// O_NONBLOCK, so that a FIFO cannot hang us before fstat says what it is. A file the
-    /// directory listed as regular is read without fstat (a symlink, or a file system
-    /// that does not say, is looked at).
-    static func readRegularFile(_ dirfd: Int32, _ name: Bytes, listedRegular: Bool) throws(Errno) -> Bytes? {
-        let fd = try Sys.withCPath(name) { p throws(Errno) in try Sys.openat(dirfd, p, .readOnly | .nonBlocking) }
+    /// Reads the directory at `path` (NUL-terminated) into a list of changes, in name
+    /// order; nil as `read` gives it.
+    public static func load(_ path: Bytes, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
+        let store = StringStore()
+        var result: Result<[Item]?, Failure> = .success(nil)
+        path.withUnsafeBytes { p in
+            do throws(Failure) {
+                result = .success(try read(p.baseAddress!.assumingMemoryBound(to: CChar.self), store: store, missingOK: missingOK))
+            } catch {
+                result = .failure(error)
+            }
+        }
+        guard let items = try result.get() else { return nil }
+        return items.map { item in
+            let name = Bytes(copying: item.entry, count: item.nameLength)
+            guard item.isSet else { return .unset(name) }
+            let v = item.entry + item.nameLength + 1
+            return .set(name, Bytes(copying: v, count: cStringLength(v)))
+        }
+    }
+
+    /// One file of the directory, read as `NAME=VALUE` into the store; nil for a FIFO,
+    /// socket or device. O_NONBLOCK, so that a FIFO cannot hang us before fstat says
+    /// what it is. A file the directory listed as regular is read without fstat, and a
+    /// short read is its end (a symlink, or a file system that does not say, is looked
+    /// at; a regular file of size 0 there, as procfs gives, is read to end of file).
+    static func readVariable(_ dirfd: Int32, _ name: UnsafeMutablePointer<CChar>, listedRegular: Bool,
+                             store: StringStore) throws(Errno) -> Item? {
+        let fd = try Sys.openat(dirfd, name, .readOnly | .nonBlocking)
         defer { Sys.done(fd) }
-        if listedRegular { return try Sys.readRegular(fd, limit: maxValue) }
-        guard let st = Sys.status(fd) else { throw Errno.current }
-        if st.isDirectory { throw Errno.isDirectory }
-        if !st.isRegular { return nil }
-        return try Sys.readAll(fd, limit: maxValue, regularFileSize: st.size)
+        var untilEnd = false
+        if !listedRegular {
+            guard let st = Sys.status(fd) else { throw Errno.current }
+            if st.isDirectory { throw Errno.isDirectory }
+            if !st.isRegular { return nil }
+            untilEnd = st.size == 0
+        }
+        let nameLength = cStringLength(name)
+        let valueAt = nameLength + 1
+        var room = store.room(atLeast: valueAt + 256)
+        var grown = false
+        Memory.copy(room.baseAddress!, UnsafeRawBufferPointer(start: name, count: nameLength))
+        room[nameLength] = 0x3D
+        var n = 0
+        while true {
+            // One byte is kept for the NUL.
+            let free = room.count - valueAt - n - 1
+            if free == 0 {
+                // Longer than the room (rare for one variable): a block of its own.
+                let bigger = UnsafeMutableRawBufferPointer(start: store.allocate(room.count * 2), count: room.count * 2)
+                bigger.baseAddress!.copyMemory(from: room.baseAddress!, byteCount: valueAt + n)
+                room = bigger
+                grown = true
+                continue
+            }
+            let r = Sys.read(fd, room.baseAddress! + valueAt + n, free)
+            if r < 0 { throw Errno.current }
+            if r == 0 { break }
+            n += r
+            if n > maxValue { throw Errno.fileTooBig }
+            if r < free && !untilEnd { break }
+        }
+        let entry = room.baseAddress!.assumingMemoryBound(to: CChar.self)
+        if n == 0 {
+            room[valueAt] = 0
+            if !grown { store.commit(valueAt + 1) }
+            return Item(entry: entry, nameLength: nameLength, isSet: false)
+        }
+        n = finish(room.baseAddress! + valueAt, count: n)
+        room[valueAt + n] = 0
+        if !grown { store.commit(valueAt + n + 1) }
+        return Item(entry: entry, nameLength: nameLength, isSet: true)
     }
 }

@@ -1,8 +1,12 @@
-/// The environment a program will be exec'd with: entries `NAME=VALUE` as bytes, in
-/// the order they came. Built from `environ` once, changed in memory (never with
-/// setenv), rendered into a fresh envp at exec time.
+/// The environment a program will be exec'd with: `NAME=VALUE` C strings, in the order
+/// they came. The process's own entries are pointed at, never copied; an entry made here
+/// is written once, NUL-terminated, into a `StringStore`, so rendering the envp for
+/// execve copies pointers only. Changed in memory (never with setenv). Copies share the
+/// store (its strings never change) and copy the list of pointers on write.
 public struct Environment {
-    public private(set) var entries: [Bytes]
+    /// One pointer per entry, in order.
+    var slots: [UnsafeMutablePointer<CChar>]
+    let store: StringStore
     /// The changes made since the snapshot, in order, kept only when `recording` (for
     /// traces): each one is a copy, and the fast path has no use for them.
     public private(set) var changes: [Change]
@@ -13,22 +17,39 @@ public struct Environment {
         case unset(Bytes)
     }
 
+    /// An environment of copies of `entries`.
     public init(entries: [Bytes], recording: Bool = true) {
-        self.entries = entries
-        self.changes = []
+        let store = StringStore()
+        var list = [UnsafeMutablePointer<CChar>]()
+        list.reserveCapacity(entries.count)
+        for e in entries { e.withUnsafeBytes { list.append(store.string($0)) } }
+        self.store = store
+        slots = list
+        changes = []
         self.recording = recording
     }
 
-    /// A copy of the process environment.
+    /// The process environment, pointed at. Room is kept for the dozen entries the CMD
+    /// rules add, so the list grows once at most.
     public static func current(recording: Bool = true) -> Environment {
-        var list = [Bytes]()
-        var p = Sys.environment
-        while let entry = p.pointee {
-            list.append(Bytes(cString: entry))
-            p += 1
-        }
-        return Environment(entries: list, recording: recording)
+        var n = 0
+        while Sys.environment[n] != nil { n += 1 }
+        return Environment(borrowing: Sys.environment, count: n, recording: recording)
     }
+
+    init(borrowing list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, count: Int, recording: Bool) {
+        store = StringStore()
+        slots = []
+        slots.reserveCapacity(count + 24)
+        for i in 0..<count { slots.append(list[i]!) }
+        changes = []
+        self.recording = recording
+    }
+
+    /// Copies of the entries, in order (for tests and the boot steps' dump).
+    public var entries: [Bytes] { slots.map { Bytes(cString: $0) } }
+
+    public var count: Int { slots.count }
 
     static func nameLength(_ entry: Bytes) -> Int {
         var i = 0
@@ -36,72 +57,164 @@ public struct Environment {
         return i
     }
 
-    static func matches(_ entry: Bytes, _ name: Bytes) -> Bool {
-        guard entry.count > name.count, entry[name.count] == 0x3D else { return false }
-        for i in 0..<name.count where entry[i] != name[i] { return false }
-        return true
+    /// True when the C string `entry` is `name=…`. Stops at the first difference, so
+    /// never reads past the entry's NUL (a name holds no NUL).
+    @inline(__always)
+    static func matches(_ entry: UnsafeMutablePointer<CChar>, _ name: UnsafeRawBufferPointer) -> Bool {
+        let e = UnsafeMutableRawPointer(entry).assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        while i < name.count {
+            if e[i] != name[i] { return false }
+            i += 1
+        }
+        return e[i] == 0x3D
     }
 
-    /// The value of `name`, or nil when unset. The first entry wins, as with getenv.
-    public func get(_ name: Bytes) -> Bytes? {
-        for e in entries where Environment.matches(e, name) {
-            return e.suffix(from: name.count + 1)
+    /// The index of the first entry of `name`.
+    @inline(__always)
+    func index(_ name: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        while i < slots.count {
+            if Environment.matches(slots[i], name) { return i }
+            i += 1
         }
         return nil
     }
 
-    public func get(_ name: StaticString) -> Bytes? { get(Bytes(name)) }
+    /// The value of `name` in place, no copy; nil when unset. The first entry wins, as
+    /// with getenv. Valid while the environment (or a copy of it) lives.
+    public func value(_ name: UnsafeRawBufferPointer) -> UnsafeBufferPointer<UInt8>? {
+        guard let i = index(name) else { return nil }
+        let v = UnsafeMutableRawPointer(slots[i] + name.count + 1).assumingMemoryBound(to: UInt8.self)
+        return UnsafeBufferPointer(start: v, count: cStringLength(slots[i] + name.count + 1))
+    }
+
+    public func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? { value(name.raw) }
+
+    /// The value of `name` as a C string in place; nil when unset.
+    public func cValue(_ name: StaticString) -> UnsafeMutablePointer<CChar>? {
+        guard let i = index(name.raw) else { return nil }
+        return slots[i] + name.utf8CodeUnitCount + 1
+    }
+
+    /// A copy of the value of `name`, or nil when unset.
+    public func get(_ name: Bytes) -> Bytes? {
+        name.withUnsafeBytes { n in value(n).map { Bytes(copying: $0.baseAddress!, count: $0.count) } }
+    }
+
+    public func get(_ name: StaticString) -> Bytes? {
+        value(name.raw).map { Bytes(copying: $0.baseAddress!, count: $0.count) }
+    }
 
     /// True when `name` is set and not empty.
     public func isSetNonEmpty(_ name: StaticString) -> Bool {
-        guard let v = get(name) else { return false }
+        guard let v = value(name) else { return false }
         return !v.isEmpty
+    }
+
+    /// Puts the finished entry `NAME=…` (its name `nameLength` bytes) in place of the
+    /// first entry of that name, dropping any later ones, or at the end.
+    mutating func put(_ entry: UnsafeMutablePointer<CChar>, nameLength: Int) {
+        let name = UnsafeRawBufferPointer(start: entry, count: nameLength)
+        guard let first = index(name) else {
+            slots.append(entry)
+            return
+        }
+        slots[first] = entry
+        var i = first + 1
+        while i < slots.count {
+            if Environment.matches(slots[i], name) { slots.remove(at: i) } else { i += 1 }
+        }
+    }
+
+    /// Sets `name` to the concatenation of up to three parts, written once into the store.
+    mutating func set(_ name: UnsafeRawBufferPointer, _ a: UnsafeRawBufferPointer,
+                      _ b: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                      _ c: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
+        let entry = store.entry(name, a, b, c)
+        put(entry, nameLength: name.count)
+        if recording {
+            let v = entry + name.count + 1
+            changes.append(.set(Bytes(name), Bytes(copying: v, count: cStringLength(v))))
+        }
+    }
+
+    mutating func set(_ name: StaticString, _ a: UnsafeRawBufferPointer,
+                      _ b: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                      _ c: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
+        set(name.raw, a, b, c)
     }
 
     /// Sets `name` to `value`, replacing every earlier entry of that name in place.
     public mutating func set(_ name: Bytes, _ value: Bytes) {
-        // NAME=VALUE in one allocation, two block copies.
-        let entry = Bytes(unsafeUninitializedCapacity: name.count + 1 + value.count) { buf, n in
-            name.withUnsafeBufferPointer { Memory.copy(buf.baseAddress!, $0.baseAddress!, count: $0.count) }
-            buf[name.count] = 0x3D
-            value.withUnsafeBufferPointer { Memory.copy(buf.baseAddress! + name.count + 1, $0.baseAddress!, count: $0.count) }
-            n = name.count + 1 + value.count
-        }
-        var replaced = false
-        var i = 0
-        while i < entries.count {
-            if Environment.matches(entries[i], name) {
-                if replaced { entries.remove(at: i); continue }
-                entries[i] = entry
-                replaced = true
-            }
-            i += 1
-        }
-        if !replaced { entries.append(entry) }
-        if recording { changes.append(.set(name, value)) }
+        name.withUnsafeBytes { n in value.withUnsafeBytes { v in set(n, v) } }
     }
 
-    public mutating func set(_ name: StaticString, _ value: Bytes) { set(Bytes(name), value) }
+    public mutating func set(_ name: StaticString, _ value: Bytes) {
+        value.withUnsafeBytes { v in set(name.raw, v) }
+    }
+
+    public mutating func set(_ name: StaticString, _ value: StaticString) { set(name.raw, value.raw) }
+
+    public mutating func set(_ name: StaticString, _ value: UnsafeBufferPointer<UInt8>) {
+        set(name.raw, UnsafeRawBufferPointer(value))
+    }
 
     /// Removes every entry of `name`; records a change only when something was removed.
-    public mutating func unset(_ name: Bytes) {
-        let before = entries.count
-        entries.removeAll { Environment.matches($0, name) }
-        if recording && entries.count != before { changes.append(.unset(name)) }
+    mutating func unset(_ name: UnsafeRawBufferPointer) {
+        guard let first = index(name) else { return }
+        var i = first
+        while i < slots.count {
+            if Environment.matches(slots[i], name) { slots.remove(at: i) } else { i += 1 }
+        }
+        if recording { changes.append(.unset(Bytes(name))) }
     }
 
-    public mutating func unset(_ name: StaticString) { unset(Bytes(name)) }
+    public mutating func unset(_ name: Bytes) { name.withUnsafeBytes { unset($0) } }
+
+    public mutating func unset(_ name: StaticString) { unset(name.raw) }
 
     /// Keeps only the named variables (as execline's `emptyenv -p` keeps PATH).
     public mutating func keepOnly(_ names: [Bytes]) {
-        var kept = [Bytes]()
-        for e in entries {
-            let n = Environment.nameLength(e)
+        var kept = [UnsafeMutablePointer<CChar>]()
+        kept.reserveCapacity(slots.capacity)
+        for e in slots {
             var keep = false
-            for name in names where name.count == n && Environment.matches(e, name) { keep = true }
-            if keep { kept.append(e) } else if recording { changes.append(.unset(Bytes(e[..<n]))) }
+            for name in names where name.withUnsafeBytes({ Environment.matches(e, $0) }) { keep = true }
+            if keep {
+                kept.append(e)
+            } else if recording {
+                let p = UnsafeMutableRawPointer(e).assumingMemoryBound(to: UInt8.self)
+                var n = 0
+                while p[n] != 0 && p[n] != 0x3D { n += 1 }
+                changes.append(.unset(Bytes(copying: p, count: n)))
+            }
         }
-        entries = kept
+        slots = kept
+    }
+
+    /// Keeps only `name`, without the list the general form builds.
+    public mutating func keepOnly(_ name: StaticString) {
+        if recording { keepOnly([Bytes(name)]); return }
+        let kept = index(name.raw).map { slots[$0] }
+        slots.removeAll(keepingCapacity: true)
+        if let kept { slots.append(kept) }
+    }
+
+    /// Applies what `Envdir.read` read, in order: entries are put in as they are.
+    public mutating func apply(_ items: [Envdir.Item]) {
+        for item in items {
+            let name = UnsafeRawBufferPointer(start: item.entry, count: item.nameLength)
+            if !item.isSet {
+                unset(name)
+                continue
+            }
+            put(item.entry, nameLength: item.nameLength)
+            if recording {
+                let v = item.entry + item.nameLength + 1
+                changes.append(.set(Bytes(name), Bytes(copying: v, count: cStringLength(v))))
+            }
+        }
     }
 
     /// Applies a list of changes in order.
@@ -113,4 +226,120 @@ public struct Environment {
             }
         }
     }
+
+    /// The NULL-terminated envp for execve: the pointers, copied once; the strings stay
+    /// where they are, kept alive by the block.
+    public func render() -> Block { Block(slots, store: store) }
+
+    /// An envp and what keeps its strings alive.
+    public final class Block {
+        public let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+        let store: StringStore
+
+        init(_ slots: [UnsafeMutablePointer<CChar>], store: StringStore) {
+            self.store = store
+            pointer = .allocate(capacity: slots.count + 1)
+            slots.withUnsafeBufferPointer { s in
+                for i in 0..<s.count { pointer[i] = s[i] }
+            }
+            pointer[slots.count] = nil
+        }
+
+        deinit { pointer.deallocate() }
+    }
+}
+
+/// Append-only storage for C strings: chunks of 4 KiB (a larger string gets its own),
+/// chained through their first word, freed together. Nothing in it moves or changes
+/// once written, so pointers into it stay valid while the store lives.
+public final class StringStore {
+    static let chunkSize = 4096
+    /// Each chunk starts with the pointer to the one made before it.
+    private var newest: UnsafeMutableRawPointer? = nil
+    private var next: UnsafeMutableRawPointer? = nil
+    private var room = 0
+
+    public init() {}
+
+    deinit {
+        var c = newest
+        while let chunk = c {
+            c = chunk.load(as: UnsafeMutableRawPointer?.self)
+            chunk.deallocate()
+        }
+    }
+
+    /// `count` bytes to write to.
+    func allocate(_ count: Int) -> UnsafeMutableRawPointer {
+        if count <= room, let p = next {
+            next = p + count
+            room -= count
+            return p
+        }
+        let header = MemoryLayout<UnsafeMutableRawPointer?>.stride
+        let size = Swift.max(StringStore.chunkSize, header + count)
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: header)
+        chunk.storeBytes(of: newest, as: UnsafeMutableRawPointer?.self)
+        newest = chunk
+        // A chunk of its own for a large string; the current one keeps its room.
+        if size - header - count >= room {
+            next = chunk + header + count
+            room = size - header - count
+        }
+        return chunk + header
+    }
+
+    /// The current chunk's free bytes, at least `minimum` of them (a fresh chunk when it
+    /// has fewer). Nothing is taken until `commit`.
+    func room(atLeast minimum: Int) -> UnsafeMutableRawBufferPointer {
+        if minimum > room || next == nil {
+            let header = MemoryLayout<UnsafeMutableRawPointer?>.stride
+            let size = Swift.max(StringStore.chunkSize, header + minimum)
+            let chunk = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: header)
+            chunk.storeBytes(of: newest, as: UnsafeMutableRawPointer?.self)
+            newest = chunk
+            next = chunk + header
+            room = size - header
+        }
+        return UnsafeMutableRawBufferPointer(start: next, count: room)
+    }
+
+    /// Takes the first `count` bytes of the room `room(atLeast:)` gave.
+    func commit(_ count: Int) {
+        next! += count
+        room -= count
+    }
+
+    /// A NUL-terminated copy of `bytes`.
+    func string(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<CChar> {
+        let p = allocate(bytes.count + 1)
+        Memory.copy(p, bytes)
+        p.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+        return p.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// `NAME=` followed by the parts and a NUL.
+    func entry(_ name: UnsafeRawBufferPointer, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer,
+               _ c: UnsafeRawBufferPointer) -> UnsafeMutablePointer<CChar> {
+        let p = allocate(name.count + 1 + a.count + b.count + c.count + 1)
+        var at = p
+        Memory.copy(at, name)
+        at += name.count
+        at.storeBytes(of: 0x3D, as: UInt8.self)
+        at += 1
+        Memory.copy(at, a)
+        at += a.count
+        Memory.copy(at, b)
+        at += b.count
+        Memory.copy(at, c)
+        at += c.count
+        at.storeBytes(of: 0, as: UInt8.self)
+        return p.assumingMemoryBound(to: CChar.self)
+    }
+}
+
+extension StaticString {
+    /// The literal's bytes, without its NUL.
+    @inline(__always)
+    var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: utf8Start, count: utf8CodeUnitCount) }
 }

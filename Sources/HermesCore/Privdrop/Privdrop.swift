@@ -75,7 +75,7 @@ public enum Privdrop {
         }
         var env = Environment.current(recording: false)
         env.apply(envChanges)
-        let envp = CStringArray(env.entries)
+        let envp = env.render()
         throw Exec.run(argv: prog, envp: envp.pointer, path: env.get("PATH"))
     }
 }

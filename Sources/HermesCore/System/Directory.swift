@@ -2,28 +2,74 @@ import CHermes
 
 /// The one way a directory is read: getdents64 on an open descriptor.
 extension Sys {
-    /// The entries of an open directory, "." and ".." left out, each with whether the
-    /// file system says it is a regular file (`d_type` DT_REG; false when it does not
-    /// say, or for a symlink).
-    public static func directoryListing(_ fd: Int32) throws(Errno) -> [(name: Bytes, regular: Bool)] {
-        var names = [(name: Bytes, regular: Bool)]()
-        // Not zero-filled: getdents64 writes what is read.
-        var buffer = Bytes(unsafeUninitializedCapacity: 8192) { _, n in n = 8192 }
-        while true {
-            let n = retrying { buffer.withUnsafeMutableBytes { CHermes_getdents64(fd, $0.baseAddress, $0.count) } }
-            if n < 0 { throw Errno.current }
-            if n == 0 { return names }
-            // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
+    /// Every record of an open directory (struct linux_dirent64: u64 d_ino, s64 d_off,
+    /// u16 d_reclen, u8 d_type, char d_name[]), read into one block that grows while
+    /// getdents64 has more; "." and ".." are left out of `offsets`.
+    public final class DirectoryRecords {
+        public let base: UnsafeMutableRawPointer
+        /// Where each record starts, in directory order.
+        public private(set) var offsets: [Int]
+
+        /// The most one record takes: the header, a 255-byte name, its NUL, padding.
+        static let largestRecord = 19 + 256 + 8
+
+        init(_ fd: Int32) throws(Errno) {
+            var capacity = 8192
+            var block = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+            var used = 0
+            while true {
+                if capacity - used < DirectoryRecords.largestRecord {
+                    let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 8)
+                    bigger.copyMemory(from: block, byteCount: used)
+                    block.deallocate()
+                    block = bigger
+                    capacity *= 2
+                }
+                let n = retrying { CHermes_getdents64(fd, block + used, capacity - used) }
+                if n < 0 {
+                    let e = Errno.current
+                    block.deallocate()
+                    throw e
+                }
+                if n == 0 { break }
+                used += n
+            }
+            base = block
+            offsets = []
+            offsets.reserveCapacity(16)
             var off = 0
-            while off < n {
-                let reclen = Int(buffer[off + 16]) | Int(buffer[off + 17]) << 8
-                var end = off + 19
-                while buffer[end] != 0 { end += 1 }
-                let name = buffer.withUnsafeBufferPointer { Bytes(copying: $0.baseAddress! + off + 19, count: end - off - 19) }
-                if !(name == [0x2E] || name == [0x2E, 0x2E]) { names.append((name, buffer[off + 18] == 8)) }
-                off += reclen
+            while off < used {
+                let name = base + off + 19
+                let dot = name.load(as: UInt8.self) == 0x2E
+                let dotOnly = dot && (name.load(fromByteOffset: 1, as: UInt8.self) == 0
+                    || (name.load(fromByteOffset: 1, as: UInt8.self) == 0x2E && name.load(fromByteOffset: 2, as: UInt8.self) == 0))
+                if !dotOnly { offsets.append(off) }
+                off += Int(base.load(fromByteOffset: off + 16, as: UInt16.self))
             }
         }
+
+        deinit { base.deallocate() }
+
+        /// The NUL-terminated name of the record at `offset`.
+        @inline(__always)
+        public func name(_ offset: Int) -> UnsafeMutablePointer<CChar> {
+            (base + offset + 19).assumingMemoryBound(to: CChar.self)
+        }
+
+        /// True when the file system says the record is a regular file (DT_REG); false
+        /// when it does not say, or for a symlink.
+        @inline(__always)
+        public func isRegular(_ offset: Int) -> Bool { base.load(fromByteOffset: offset + 18, as: UInt8.self) == 8 }
+    }
+
+    /// The records of an open directory.
+    public static func directoryRecords(_ fd: Int32) throws(Errno) -> DirectoryRecords { try DirectoryRecords(fd) }
+
+    /// The entries of an open directory, "." and ".." left out, each with whether the
+    /// file system says it is a regular file.
+    public static func directoryListing(_ fd: Int32) throws(Errno) -> [(name: Bytes, regular: Bool)] {
+        let records = try DirectoryRecords(fd)
+        return records.offsets.map { (Bytes(cString: records.name($0)), records.isRegular($0)) }
     }
 
     /// The names in an open directory, "." and ".." left out.

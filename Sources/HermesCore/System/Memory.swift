@@ -29,4 +29,17 @@ public enum Memory {
     public static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, count: Int) {
         if count > 0 { memcpy(destination, source, count) }
     }
+
+    /// Copies the bytes of `source` to `destination` (which do not overlap).
+    @inline(__always)
+    public static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawBufferPointer) {
+        if let base = source.baseAddress, source.count > 0 { memcpy(destination, base, source.count) }
+    }
+
+    /// True when the C string `a` sorts before `b`, byte by byte as unsigned values
+    /// (strcmp's order, and `lexicographicallyPrecedes` on their bytes).
+    @inline(__always)
+    public static func precedes(_ a: UnsafePointer<CChar>, _ b: UnsafePointer<CChar>) -> Bool {
+        strcmp(a, b) < 0
+    }
 }
