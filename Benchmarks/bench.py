@@ -337,7 +337,8 @@ class Bench:
         self.out("## 5. Against the floor")
         self.out()
         self.out(f"The physical floor: a static musl program that does nothing but `execve` its arguments "
-                 f"(`cref/floor.c`). `cref/interleave.c` runs the commands in turn, {rounds} rounds, spawn to reap "
+                 f"(`cref/floor.c`). `cref/interleave.c` runs the commands in turn, {rounds} rounds, each round starting one command further on "
+                 f"(so that none gains from where it stands), spawn to reap "
                  "(CLOCK_MONOTONIC), so drift hits all alike; medians and the 10th percentile. All in the image "
                  "fixture with the environment `/init` gives the CMD (`PATH` only) and an 11-file "
                  "`/run/s6/container_environment` like the published image's. Overhead = median − the direct "

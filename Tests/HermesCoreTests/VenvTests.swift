@@ -18,6 +18,37 @@ struct VenvTests {
         #expect(Venv.ps1Prefix(b("hermes-agent")) == b("(hermes-agent) "))
     }
 
+    @Test("the search for the key finds what a line-by-line reading finds, wherever it stands")
+    func promptSearch() {
+        // A plain line-by-line reading of the rule, to hold the skipping search to.
+        func naive(_ s: Bytes) -> Bytes? {
+            let key = b("VIRTUAL_ENV_PROMPT=")
+            var lineStart = 0
+            while lineStart <= s.count {
+                let lineEnd = s[lineStart...].firstIndex(of: 0x0A) ?? s.count
+                var i = lineStart
+                while i < lineEnd && (s[i] == 0x20 || s[i] == 0x09) { i += 1 }
+                if lineEnd - i >= key.count && Array(s[i..<i + key.count]) == key {
+                    if let r = s.withUnsafeBufferPointer({ Venv.literal($0, i + key.count..<lineEnd) }) { return Array(s[r]) }
+                }
+                lineStart = lineEnd + 1
+            }
+            return nil
+        }
+        let pieces = ["VIRTUAL_ENV_PROMPT=", "VIRTUAL_ENV_PROMPT", "IRTUAL_ENV_PROMPT=", "PROMPT=", "=", "\n", " ", "\t", "x",
+                      "'p q'", "\"(v) \"", "word", "$(x)", "TT", "_ENV", "VV", "export VIRTUAL_ENV", ";"]
+        var seed: UInt64 = 0x9E3779B97F4A7C15
+        for _ in 0..<3000 {
+            var s = Bytes()
+            for _ in 0..<(Int(seed >> 60) + 2) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                s += b(pieces[Int(seed >> 33) % pieces.count])
+            }
+            let found = s.withUnsafeBufferPointer { buf in Venv.promptRange(in: buf).map { Array(s[$0]) } }
+            #expect(found == naive(s), "\(String(decoding: s, as: UTF8.self).debugDescription)")
+        }
+    }
+
     @Test("activation: PATH in front, PYTHONHOME gone, PS1 only when set")
     func activate() {
         var e = Environment(entries: [b("PATH=/usr/bin"), b("PYTHONHOME=/p")])

@@ -17,20 +17,39 @@ public enum Venv {
     static func promptRange(in s: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let base = s.baseAddress else { return nil }
         let key: StaticString = "VIRTUAL_ENV_PROMPT="
-        // Each place the key stands, in order; one counts where only blanks stand
-        // between it and the start of its line.
-        var from = 0
-        while from < s.count, let at = Memory.find(key, in: base, from: from, count: s.count) {
-            var lineStart = at
-            while lineStart > 0 && (s[lineStart - 1] == 0x20 || s[lineStart - 1] == 0x09) { lineStart -= 1 }
-            if lineStart == 0 || s[lineStart - 1] == 0x0A {
-                let rest = at + key.utf8CodeUnitCount
-                let lineEnd = Memory.find(0x0A, in: base, from: rest, count: s.count) ?? s.count
-                if let value = literal(s, rest..<lineEnd) { return value }
+        let k = key.utf8CodeUnitCount
+        // Horspool's search: the byte under the key's last position says how far the key
+        // may move. Shell text is mostly lower case and the key is upper case, so it
+        // moves its whole length most of the time. Each place the key stands counts
+        // where only blanks stand between it and the start of its line.
+        var end = k - 1
+        while end < s.count {
+            let c = base[end]
+            guard c == 0x3D else {
+                end += horspoolShift(c)
+                continue
             }
-            from = at + 1
+            let at = end + 1 - k
+            if Memory.equal(base + at, key.utf8Start, count: k - 1) {
+                var lineStart = at
+                while lineStart > 0 && (s[lineStart - 1] == 0x20 || s[lineStart - 1] == 0x09) { lineStart -= 1 }
+                if lineStart == 0 || s[lineStart - 1] == 0x0A {
+                    let lineEnd = Memory.find(0x0A, in: base, from: end + 1, count: s.count) ?? s.count
+                    if let value = literal(s, end + 1..<lineEnd) { return value }
+                }
+            }
+            end += k  // '=' is nowhere else in the key
         }
         return nil
+    }
+
+    /// How far `VIRTUAL_ENV_PROMPT=` may move when `c` is under its last byte: from the
+    /// last place `c` has in the key before that byte to the end, 19 where it has none.
+    /// The key's bytes are all in 'A'...'_': one table for those, read in place.
+    @inline(__always) static func horspoolShift(_ c: UInt8) -> Int {
+        let shifts: StaticString = "\u{0D}\u{13}\u{13}\u{13}\u{0A}\u{13}\u{13}\u{13}\u{11}\u{13}\u{13}\u{0C}\u{03}\u{09}\u{04}\u{02}\u{13}\u{05}\u{13}\u{01}\u{0E}\u{08}\u{13}\u{13}\u{13}\u{13}\u{13}\u{13}\u{13}\u{13}\u{07}"
+        let i = c &- 0x41
+        return i < 31 ? Int(shifts.utf8Start[Int(i)]) : 19
     }
 
     /// A shell word at the start of `word` that is a plain literal: '...' or "..."

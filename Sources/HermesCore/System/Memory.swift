@@ -11,13 +11,6 @@ public enum Memory {
         return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 
-    /// The offset of the first `needle` in `base[from..<count]`, or nil.
-    @inline(__always)
-    public static func find(_ needle: StaticString, in base: UnsafePointer<UInt8>, from: Int, count: Int) -> Int? {
-        guard let hit = memmem(base + from, count - from, needle.utf8Start, needle.utf8CodeUnitCount) else { return nil }
-        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-    }
-
     /// True when the `count` bytes at `a` and `b` are equal.
     @inline(__always)
     public static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
