@@ -25,7 +25,8 @@ print(json.dumps({"argv": sys.argv[1:], "env": sorted(k + "=" + v for k, v in os
 """
 
 BASE = {"PATH": "/command:/usr/bin:/bin"}
-# (name, arguments, environment at start, uid to start as (None: root))
+# (name, arguments, environment at start, uid to start as (None: root; a string: root
+# holding those supplementary groups, as a runtime's --group-add gives them))
 CASES = [
     ("no arguments", [], BASE, None),
     ("a subcommand", ["chat", "hi there"], BASE, None),
@@ -45,11 +46,20 @@ CASES = [
     ("another uid", ["probe"], BASE, 1000),
     ("a missing slash path", ["/nonexistent/prog"], BASE, None),
     ("a directory as the program", ["/tmp"], BASE, None),
+    ("runtime groups: 4242 kept, 0 and root's 4000 not", ["probe"], BASE, "0,998,4000,4242"),
 ]
+# What the runtime-groups case must show, beyond the two agreeing: hermes's own groups
+# (10000, 998, 1001), and the runtime's 4242.
+RUNTIME_GROUPS = [998, 1001, 4242, 10000]
 
 
 def run(fix, binary, args, env, uid):
-    pre = ["setpriv", "--reuid", str(uid), "--regid", str(uid), "--clear-groups"] if uid is not None else []
+    if isinstance(uid, str):
+        pre = ["setpriv", "--groups", uid]
+    elif uid is not None:
+        pre = ["setpriv", "--reuid", str(uid), "--regid", str(uid), "--clear-groups"]
+    else:
+        pre = []
     argv = ["unshare", "--mount", "--propagation", "private", "--", "sh", os.path.join(FIXTURE, "enter.sh"), fix] + pre + [binary] + args
     p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30)
     out = p.stdout.strip()
@@ -71,9 +81,13 @@ def main():
             with open(path, "w") as f:
                 f.write(PROBE)
             os.chmod(path, 0o755)
+        with open(os.path.join(fix, "etc/group"), "a") as f:
+            f.write("wheel:x:4000:root\n")
         for name, args, env, uid in CASES:
             a, b = run(fix, hermes_init, args, env, uid), run(fix, ref, args, env, uid)
             same = a == b
+            if isinstance(uid, str):
+                same = same and isinstance(a[1], dict) and a[1]["groups"] == RUNTIME_GROUPS
             passed += same
             failed += not same
             print("%s %s: exit %s%s" % ("ok  " if same else "FAIL", name, a[0],

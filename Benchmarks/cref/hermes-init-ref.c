@@ -17,8 +17,16 @@
  *      built-in one) → hermes ARGS; a '/' → as given; an executable regular file on PATH
  *      → it; else hermes ARGS;
  *   6. as root: hermes from /etc/passwd, its groups from /etc/group (primary first),
- *      setgroups, setresgid, setresuid, verified (ids, group list, no way back to root);
+ *      and the groups the runtime gave (--group-add: getgroups at start, less gid 0 and
+ *      root's own /etc/group memberships), setgroups, setresgid, setresuid, verified
+ *      (ids, group list, no way back to root);
  *   7. execve with PATH search: 126 cannot execute, 127 not found, 111 system call.
+ * Where it runs is asked first, as hermes-init asks it: getpid and getppid. Only the
+ * CMD situation (not PID 1, a parent other than PID 1 or none) is modelled; the others
+ * (hermes-init's PID-1 and entry-point modes) are refused with 100.
+ * The subcommand list and the venv prompt are searched as hermes-init searches them
+ * (memchr to each place the name's first byte stands; Horspool for the prompt key), so
+ * that the two differ in how they are written, not in the algorithm.
  * Messages are short: this is a yardstick, not the product.
  *   hermes-init-ref [ARG...] */
 #define _GNU_SOURCE
@@ -192,15 +200,18 @@ static int find_hermes(const char *pw, size_t len, unsigned *uid, unsigned *gid)
     return 0;
 }
 
+static int is_sep(char c) { return c == ' ' || c == '\t' || c == '\n' || c == ',' || c == ':'; }
+
+/* NAME is a whole word of LIST (words split at blanks, newlines, commas, colons). */
 static int subcommand(const char *list, size_t len, const char *name) {
     size_t n = strlen(name);
-    const char *p = list, *end = list + len;
-    while (p < end) {
-        const char *s = p;
-        while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != ',' && *p != ':') p++;
-        if ((size_t)(p - s) == n && !memcmp(s, name, n)) return 1;
-        p++;
-    }
+    if (!n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (is_sep(name[i])) return 0;
+    const char *end = list + len;
+    for (const char *p = list; p < end && (p = memchr(p, name[0], (size_t)(end - p))); p++)
+        if ((size_t)(end - p) >= n && (p == list || is_sep(p[-1])) && (p + n == end || is_sep(p[n])) && !memcmp(p, name, n))
+            return 1;
     return 0;
 }
 
@@ -234,38 +245,91 @@ static const char *locate(const char *name, const char *path, char *buf) {
     }
 }
 
-/* VIRTUAL_ENV_PROMPT: the first line `[blanks]VIRTUAL_ENV_PROMPT=WORD` whose WORD is a
- * plain literal, else "(.venv) ". */
-static void venv_prompt(const char *s, size_t len, char *out) {
-    static const char key[] = "VIRTUAL_ENV_PROMPT=";
-    const char *end = s + len;
-    for (const char *p = s; p < end;) {
+static int has(const gid_t *list, int n, gid_t g) {
+    for (int k = 0; k < n; k++)
+        if (list[k] == g) return 1;
+    return 0;
+}
+
+/* Appends to list[0..n) the gid of each /etc/group line listing USER as a member, once
+ * each; the new count. */
+static int add_memberships(const char *gr, size_t glen, const char *user, gid_t *list, int n) {
+    size_t ul = strlen(user);
+    for (const char *p = gr, *end = gr + glen; p < end;) {
         const char *le = memchr(p, '\n', (size_t)(end - p));
         if (!le) le = end;
-        const char *q = p;
-        while (q < le && (*q == ' ' || *q == '\t')) q++;
-        if ((size_t)(le - q) >= sizeof key - 1 && !memcmp(q, key, sizeof key - 1)) {
-            const char *w = q + sizeof key - 1, *we = le;
-            if (w < we && (*w == '\'' || *w == '"')) {
-                const char *close = memchr(w + 1, *w, (size_t)(we - w - 1));
-                int ok = close != 0;
-                for (const char *r = close ? close + 1 : we; ok && r < we; r++) ok = *r == ' ' || *r == '\t' || *r == ';';
-                for (const char *r = w + 1; ok && *w == '"' && r < close; r++) ok = *r != '$' && *r != '`' && *r != '\\';
-                if (ok) { memcpy(out, w + 1, (size_t)(close - w - 1)); out[close - w - 1] = 0; return; }
-            } else {
-                const char *r = w;
-                while (r < we && *r != ' ' && *r != '\t' && *r != ';') r++;
-                int ok = 1;
-                for (const char *t = w; ok && t < r; t++) ok = *t != '$' && *t != '`' && *t != '\\' && *t != '(';
-                if (ok) { memcpy(out, w, (size_t)(r - w)); out[r - w] = 0; return; }
-            }
+        const char *me = 0, *ie = 0, *m = field(p, le, 3, &me), *id = field(p, le, 2, &ie);
+        unsigned g;
+        for (const char *s = m; m && s < me;) {
+            const char *c = memchr(s, ',', (size_t)(me - s));
+            if (!c) c = me;
+            if ((size_t)(c - s) == ul && !memcmp(s, user, ul) && parse_id(id, ie, &g) && !has(list, n, g) && n < 1024)
+                list[n++] = g;
+            s = c + 1;
         }
         p = le + 1;
+    }
+    return n;
+}
+
+/* A plain shell literal at the start of [w, we): '...', "..." without $ ` \, or an
+ * unquoted run without $ ` \ ( up to a blank or ';'. Its value into out; 0 if none. */
+static int literal(const char *w, const char *we, char *out) {
+    if (w == we) return 0;
+    if (*w == '\'' || *w == '"') {
+        const char *close = memchr(w + 1, *w, (size_t)(we - w - 1));
+        if (!close) return 0;
+        for (const char *r = close + 1; r < we; r++)
+            if (*r != ' ' && *r != '\t' && *r != ';') return 0;
+        if (*w == '"')
+            for (const char *r = w + 1; r < close; r++)
+                if (*r == '$' || *r == '`' || *r == '\\') return 0;
+        memcpy(out, w + 1, (size_t)(close - w - 1));
+        out[close - w - 1] = 0;
+        return 1;
+    }
+    const char *r = w;
+    while (r < we && *r != ' ' && *r != '\t' && *r != ';') r++;
+    for (const char *t = w; t < r; t++)
+        if (*t == '$' || *t == '`' || *t == '\\' || *t == '(') return 0;
+    memcpy(out, w, (size_t)(r - w));
+    out[r - w] = 0;
+    return 1;
+}
+
+/* Horspool's shifts for the key below, for the bytes 'A'..'_' (all others: 19). */
+static const unsigned char shift_A[31] = {13, 19, 19, 19, 10, 19, 19, 19, 17, 19, 19, 12, 3, 9, 4, 2,
+                                          19, 5, 19, 1, 14, 8, 19, 19, 19, 19, 19, 19, 19, 19, 7};
+
+/* VIRTUAL_ENV_PROMPT: the first `[blanks]VIRTUAL_ENV_PROMPT=WORD` at a line's start
+ * whose WORD is a plain literal, else "(.venv) ". */
+static void venv_prompt(const char *s, size_t len, char *out) {
+    static const char key[] = "VIRTUAL_ENV_PROMPT=";
+    const size_t k = sizeof key - 1;
+    for (size_t end = k - 1; end < len;) {
+        unsigned char c = (unsigned char)s[end];
+        if (c != '=') {
+            unsigned i = (unsigned)c - 'A';
+            end += i < sizeof shift_A ? shift_A[i] : k;
+            continue;
+        }
+        size_t at = end + 1 - k, ls = at;
+        if (!memcmp(s + at, key, k - 1)) {
+            while (ls && (s[ls - 1] == ' ' || s[ls - 1] == '\t')) ls--;
+            if (!ls || s[ls - 1] == '\n') {
+                const char *le = memchr(s + end + 1, '\n', len - end - 1);
+                if (literal(s + end + 1, le ? le : s + len, out)) return;
+            }
+        }
+        end += k;
     }
     strcpy(out, "(.venv) ");
 }
 
 int main(int argc, char **argv) {
+    /* 0. Where it runs: only the CMD situation is modelled. */
+    pid_t parent, self = getpid();
+    if (self == 1 || (parent = getppid()) == 1 || parent == 0) die(100, "hermes-init-ref: only the CMD situation is modelled\n");
     for (char **e = environ; *e && envc < 1023; e++) envv[envc++] = *e;
 
     /* 1. The container environment. */
@@ -349,25 +413,17 @@ int main(int argc, char **argv) {
         size_t glen;
         const char *gr = slurp(AT_FDCWD, "/etc/group", &glen, &err);
         if (!gr) die(111, "hermes-init-ref: unable to read /etc/group\n");
-        gid_t groups[1024];
-        int ng = 0;
+        gid_t groups[1024], held[1024], rootg[1024];
+        int ng = 0, nr = -1;
         groups[ng++] = gid;
-        for (const char *p = gr, *end = gr + glen; p < end;) {
-            const char *le = memchr(p, '\n', (size_t)(end - p));
-            if (!le) le = end;
-            const char *me, *m = field(p, le, 3, &me), *ie, *id = field(p, le, 2, &ie);
-            unsigned g;
-            for (const char *s = m; m && s < me;) {
-                const char *c = memchr(s, ',', (size_t)(me - s));
-                if (!c) c = me;
-                if (c - s == 6 && !memcmp(s, "hermes", 6) && parse_id(id, ie, &g)) {
-                    int dup = 0;
-                    for (int k = 0; k < ng; k++) dup |= groups[k] == g;
-                    if (!dup && ng < 1024) groups[ng++] = g;
-                }
-                s = c + 1;
-            }
-            p = le + 1;
+        ng = add_memberships(gr, glen, "hermes", groups, ng);
+        /* The runtime's groups (--group-add) stay, less 0 and root's own. */
+        int nh = getgroups(1024, held);
+        if (nh < 0) die(111, "hermes-init-ref: unable to read the supplementary group list\n");
+        for (int i = 0; i < nh; i++) {
+            if (!held[i] || has(groups, ng, held[i])) continue;
+            if (nr < 0) nr = add_memberships(gr, glen, "root", rootg, 0);
+            if (!has(rootg, nr, held[i]) && ng < 1024) groups[ng++] = held[i];
         }
         for (int i = 1; i < ng; i++) /* ascending, as the kernel keeps them */
             for (int j = i; j > 0 && groups[j - 1] > groups[j]; j--) { gid_t t = groups[j]; groups[j] = groups[j - 1]; groups[j - 1] = t; }
