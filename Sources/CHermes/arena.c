@@ -9,6 +9,13 @@
 // mapping, never unmapped. The PID-1
 // supervisor allocates only while it starts and while it stops what is left, so nothing
 // grows while it waits.
+// The buffer small files and the current directory are read into before they are
+// copied out at their own size (Sys.readSmallFile, Sys.currentDirectory): in every
+// build, touched as far as the largest read and reused by the rest, instead of a 4 KiB
+// heap block per file. Not page-aligned: that would align all of .bss and start it on
+// a page of its own.
+unsigned char CHermes_scratch[4096] __attribute__((aligned(64)));
+
 #ifdef HERMES_ARENA
 #include <errno.h>
 #include <stddef.h>
@@ -18,10 +25,14 @@
 
 #define ARENA_SIZE (256 * 1024)
 
-static unsigned char arena[ARENA_SIZE] __attribute__((aligned(64)));
-static size_t arena_used;
+// In a section of its own, which scripts/layout/hot.ld puts after all of .bss: the C
+// library's variables then share the pages of ours instead of one past the arena.
+static unsigned char arena[ARENA_SIZE] __attribute__((aligned(64), section(".bss.hermes_arena")));
+// In .data, whose pages the start has touched already: a first read of a fresh .bss
+// page maps the zero page and the write after it faults a second time.
+static size_t arena_used __attribute__((section(".data")));
 // The most the arena was ever used: past it, the arena is still zero.
-static size_t arena_high;
+static size_t arena_high __attribute__((section(".data")));
 
 // Every block is preceded by its size, for realloc and malloc_usable_size.
 typedef struct { size_t size, unused; } header;

@@ -1,3 +1,3 @@
-// CHermes is header-only: every shim is a static inline function in CHermes.h.
-// SwiftPM wants one source file in a C target; this is it.
+// Every shim is a static inline function in CHermes.h (arena.c holds the one buffer
+// and, in the shipped build, the allocator). SwiftPM wants a source file; this is one.
 #include "CHermes.h"

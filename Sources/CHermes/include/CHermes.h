@@ -81,6 +81,10 @@ static inline int CHermes_setresgid(gid_t r, gid_t e, gid_t s) { return (int)sys
 static inline int CHermes_setresuid(uid_t r, uid_t e, uid_t s) { return (int)syscall(SYS_setresuid, r, e, s); }
 static inline int CHermes_setuid(uid_t u) { return (int)syscall(SYS_setuid, u); }
 
+// See arena.c: a page for reading small files into, reused by each read.
+extern unsigned char CHermes_scratch[4096];
+static inline void *CHermes_scratchPage(void) { return CHermes_scratch; }
+
 // getdents64 has no wrapper in musl 1.2.3's headers without _LARGEFILE64_SOURCE games.
 static inline long CHermes_getdents64(int fd, void *buf, size_t n) { return syscall(SYS_getdents64, fd, buf, n); }
 

@@ -94,15 +94,16 @@ extension HermesInit {
             op.add(dataDir)
             throw Failure.system(op, Errno.current)
         }
-        let script: Bytes
         do {
-            script = try Sys.readSmallFile(activatePath.cString, limit: 1 << 20)
+            // Parsed where it was read: activate is never copied.
+            try Sys.withSmallFile(activatePath.cString, limit: 1 << 20) { script in
+                Venv.activate(&env, venvDir: venvDir.raw, script: script)
+            }
         } catch {
             var op = Bytes("activate the venv: read ")
             op.add(activatePath)
             throw Failure.system(op, error)
         }
-        Venv.activate(&env, venvDir: venvDir, activateScript: script)
         if fromEnvironment {
             do throws(Errno) { try Sys.withCPath(origin) { p throws(Errno) in try Sys.changeDirectory(p) } } catch {
                 var op = Bytes("return to ")

@@ -104,10 +104,6 @@ public enum Venv {
         }
     }
 
-    public static func activate(_ env: inout Environment, venvDir: StaticString, activateScript: Bytes) {
-        activateScript.withUnsafeBufferPointer { script in activate(&env, venvDir: venvDir.raw, script: script) }
-    }
-
     /// The same on bytes in place: every variable is written once, straight into the
     /// environment's store.
     static func activate(_ env: inout Environment, venvDir: UnsafeRawBufferPointer, script: UnsafeBufferPointer<UInt8>) {

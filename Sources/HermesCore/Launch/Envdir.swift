@@ -88,7 +88,8 @@ public enum Envdir {
         }
         defer { Sys.done(dirfd) }
         let records: Sys.DirectoryRecords
-        do { records = try Sys.directoryRecords(dirfd) } catch { throw failure(nil, error) }
+        // In the scratch page: nothing below reads a small file while the records live.
+        do { records = try Sys.directoryRecords(dirfd, scratch: true) } catch { throw failure(nil, error) }
         var order = records.offsets
         order.removeAll { !isVariableName(records.name($0)) }
         order.sort { a, b in Memory.precedes(records.name(a), records.name(b)) }

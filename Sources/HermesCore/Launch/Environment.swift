@@ -249,11 +249,13 @@ public struct Environment {
     }
 }
 
-/// Append-only storage for C strings: chunks of 4 KiB (a larger string gets its own),
+/// Append-only storage for C strings: chunks of 1 KiB (a larger string gets its own),
 /// chained through their first word, freed together. Nothing in it moves or changes
-/// once written, so pointers into it stay valid while the store lives.
+/// once written, so pointers into it stay valid while the store lives. A container
+/// start writes a few hundred bytes: small chunks keep what it allocates after them on
+/// the pages already touched.
 public final class StringStore {
-    static let chunkSize = 4096
+    static let chunkSize = 1024
     /// Each chunk starts with the pointer to the one made before it.
     private var newest: UnsafeMutableRawPointer? = nil
     private var next: UnsafeMutableRawPointer? = nil

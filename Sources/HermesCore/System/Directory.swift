@@ -13,28 +13,37 @@ extension Sys {
         /// The most one record takes: the header, a 255-byte name, its NUL, padding.
         static let largestRecord = 19 + 256 + 8
 
-        init(_ fd: Int32) throws(Errno) {
-            var capacity = 8192
-            var block = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        /// Whether `base` is ours to free (not the scratch page).
+        private let owned: Bool
+
+        /// With `scratch`, the records start in the scratch page (`CHermes_scratchPage`)
+        /// and move to the heap only when they outgrow it: for a reader that reads no
+        /// small file while it holds them (Envdir.read).
+        init(_ fd: Int32, scratch: Bool = false) throws(Errno) {
+            var capacity = scratch ? Sys.scratchSize : 2048
+            var block = scratch ? CHermes_scratchPage()! : UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+            var inScratch = scratch
             var used = 0
             while true {
                 if capacity - used < DirectoryRecords.largestRecord {
                     let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 8)
                     bigger.copyMemory(from: block, byteCount: used)
-                    block.deallocate()
+                    if !inScratch { block.deallocate() }
+                    inScratch = false
                     block = bigger
                     capacity *= 2
                 }
                 let n = retrying { CHermes_getdents64(fd, block + used, capacity - used) }
                 if n < 0 {
                     let e = Errno.current
-                    block.deallocate()
+                    if !inScratch { block.deallocate() }
                     throw e
                 }
                 if n == 0 { break }
                 used += n
             }
             base = block
+            owned = !inScratch
             offsets = []
             offsets.reserveCapacity(16)
             var off = 0
@@ -48,7 +57,7 @@ extension Sys {
             }
         }
 
-        deinit { base.deallocate() }
+        deinit { if owned { base.deallocate() } }
 
         /// The NUL-terminated name of the record at `offset`.
         @inline(__always)
@@ -63,7 +72,9 @@ extension Sys {
     }
 
     /// The records of an open directory.
-    public static func directoryRecords(_ fd: Int32) throws(Errno) -> DirectoryRecords { try DirectoryRecords(fd) }
+    public static func directoryRecords(_ fd: Int32, scratch: Bool = false) throws(Errno) -> DirectoryRecords {
+        try DirectoryRecords(fd, scratch: scratch)
+    }
 
     /// The entries of an open directory, "." and ".." left out, each with whether the
     /// file system says it is a regular file.

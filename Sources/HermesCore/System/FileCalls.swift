@@ -30,13 +30,11 @@ extension Sys {
 
     /// The current directory.
     public static func currentDirectory() throws(Errno) -> Bytes {
-        var failure: Errno? = nil
-        let dir = Bytes(unsafeUninitializedCapacity: Int(PATH_MAX) + 1) { buf, count in
-            let p = UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-            if getcwd(p, buf.count) == nil { failure = Errno.current; count = 0 } else { count = cStringLength(p) }
-        }
-        if let failure { throw failure }
-        return dir
+        // Into the scratch page (PATH_MAX, the NUL included, is the most the kernel
+        // returns), then an array of the path's own size.
+        let scratch = CHermes_scratchPage()!.assumingMemoryBound(to: CChar.self)
+        if getcwd(scratch, Int(PATH_MAX)) == nil { throw Errno.current }
+        return Bytes(copying: scratch, count: cStringLength(scratch))
     }
 
     public static func changeDirectory(_ path: UnsafePointer<CChar>) throws(Errno) { try check(chdir(path)) }

@@ -34,6 +34,21 @@ extension Sys {
 
     /// The supplementary group list.
     public static func supplementaryGroups() throws(Errno) -> [UInt32] {
+        // One call for the usual few groups; a longer list is counted, then read.
+        var few = [UInt32]()
+        var tooMany = false
+        var failure: Errno? = nil
+        withUnsafeTemporaryAllocation(of: gid_t.self, capacity: 32) { buf in
+            let m = getgroups(Int32(buf.count), buf.baseAddress)
+            if m >= 0 {
+                few = Array(buf.prefix(Int(m)))
+            } else {
+                let e = Errno.current
+                if e == .invalid { tooMany = true } else { failure = e }
+            }
+        }
+        if let failure { throw failure }
+        if !tooMany { return few }
         let n = getgroups(0, nil)
         if n < 0 { throw Errno.current }
         var list = [gid_t](repeating: 0, count: Int(n))

@@ -165,14 +165,35 @@ public enum Sys {
     }
 
     /// Reads one of the image's own small files (/etc/passwd, /etc/group, the venv's
-    /// activate, the subcommand list), regular files in any image: one read straight
-    /// into a 4 KiB array, no fstat (a short read of a regular file is its end); a
-    /// larger file is read on to its end. Not for procfs or pipes: `readFile` is.
-    public static func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
+    /// activate, the subcommand list), regular files in any image, and hands its bytes
+    /// to `body`: one read into the scratch page (`CHermes_scratchPage`), no fstat (a
+    /// short read of a regular file is its end); a file that fills the page is read on
+    /// to its end, onto the heap. `body` must neither keep the bytes nor read a file
+    /// itself. Not for procfs or pipes: `readFile` is.
+    public static func withSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20,
+                                     _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(Errno) {
         let fd = try open(path, .readOnly)
         defer { done(fd) }
-        var (result, full) = try readOnce(fd, capacity: 4096)
-        if full { result.append(contentsOf: try readAll(fd, limit: limit - result.count)) }
+        let scratch = CHermes_scratchPage()!
+        let n = read(fd, scratch, scratchSize)
+        if n < 0 { throw Errno.current }
+        if n < scratchSize {
+            body(UnsafeBufferPointer(start: scratch.assumingMemoryBound(to: UInt8.self), count: n))
+            return
+        }
+        var whole = Bytes(copying: scratch, count: n)
+        whole.append(contentsOf: try readAll(fd, limit: limit - n))
+        whole.withUnsafeBufferPointer(body)
+    }
+
+    /// The size of the scratch page.
+    static let scratchSize = 4096
+
+    /// The same as an array of exactly the file's bytes: the heap keeps them, not a
+    /// page of room.
+    public static func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
+        var result = Bytes()
+        try withSmallFile(path, limit: limit) { result = Bytes(copying: $0.baseAddress!, count: $0.count) }
         return result
     }
 
