@@ -30,6 +30,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY Sources/ Sources/
 COPY scripts/build-embedded.sh scripts/
+COPY scripts/layout/ scripts/layout/
 # The shipped build: Embedded Swift against musl, linked static. The script fails
 # unless `file` calls both binaries statically linked; the check is repeated here.
 RUN ARCH="${TARGETARCH:-$(uname -m)}" scripts/build-embedded.sh /out \

@@ -6,7 +6,8 @@
 #
 # Per target, derived from ARCH:
 #   ARCH-unknown-linux-gnu, when the toolchain ships Embedded modules for it (an x86_64
-#     toolchain for x86_64, an aarch64 one for aarch64): linked by musl-gcc (musl-tools).
+#     toolchain for x86_64, an aarch64 one for aarch64): linked by musl-gcc (musl-tools)
+#     with the toolchain's ld.lld.
 #   otherwise, for aarch64 (an x86_64 toolchain cross-building): Swift target
 #     aarch64-none-none-elf, the Embedded modules the toolchain ships for 64-bit Arm
 #     (the calling convention and data model of aarch64 Linux, AAPCS64 and LP64);
@@ -74,17 +75,29 @@ quiet swiftc "${flags[@]}" -module-name HermesCore \
   -emit-module -emit-module-path "$obj/HermesCore.swiftmodule" \
   -c "${core_sources[@]}" -o "$obj/HermesCore.o"
 
+# The layout of the hot path (scripts/layout/, made by scripts/hot-layout.sh): the
+# functions a container start runs, in the order it first runs them, at the front of
+# the text, with .init, so that one 64 KiB fault-around window maps all of it and the
+# rest of the program is never mapped on that path. A name the list has and the
+# program lacks is skipped: a stale list costs speed, never correctness.
+layout=(--symbol-ordering-file="$root/scripts/layout/hot.order" --no-warn-symbol-ordering
+        -T "$root/scripts/layout/hot.ld")
+# HERMES_KEEP_SYMBOLS=1: not stripped (scripts/hot-layout.sh maps addresses to names).
+strip=$([ "${HERMES_KEEP_SYMBOLS:-}" = 1 ] || echo 1)
+
 link() {  # link OUTPUT OBJECTS...
   local output=$1
   shift
   if [ "$bare" = false ]; then
-    musl-gcc -static -Os -Wl,--gc-sections -Wl,-z,noseparate-code -s "$@" -o "$output"
+    # The toolchain's lld, as for aarch64: it takes the hot-path layout below.
+    PATH="$swift_bin:$PATH" musl-gcc -static -Os -fuse-ld=lld -Wl,--no-dynamic-linker -Wl,--gc-sections \
+      -Wl,--no-rosegment -Wl,-z,norelro "${layout[@]/#/-Wl,}" ${strip:+-s} "$@" -o "$output"
   else
     local gcc_dir
     gcc_dir=$(dirname "$(aarch64-linux-gnu-gcc -print-libgcc-file-name)")
     # Two segments (code and read-only data; data), as -z noseparate-code gives GNU ld:
     # a static program has nothing to relocate, so RELRO would protect nothing.
-    "$swift_bin/ld.lld" -static --gc-sections --no-rosegment -z norelro -s -o "$output" \
+    "$swift_bin/ld.lld" -static --gc-sections --no-rosegment -z norelro "${layout[@]}" ${strip:+-s} -o "$output" \
       "$musl_lib/crt1.o" "$musl_lib/crti.o" "$gcc_dir/crtbeginT.o" "$@" \
       -L"$musl_lib" -L"$gcc_dir" --start-group -lc -lgcc -lgcc_eh --end-group \
       "$gcc_dir/crtend.o" "$musl_lib/crtn.o"
