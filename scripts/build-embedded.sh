@@ -45,9 +45,10 @@ if [ "$bare" = false ]; then
   cc=(musl-gcc)
 else
   command -v aarch64-linux-gnu-gcc >/dev/null || missing aarch64-linux-gnu-gcc "apt-get install gcc-aarch64-linux-gnu"
-  [ -x "$swift_bin/ld.lld" ] || missing "$swift_bin/ld.lld" "the Swift toolchain's lld"
   cc=(aarch64-linux-gnu-gcc -nostdinc -isystem "$musl_include" -isystem "$(aarch64-linux-gnu-gcc -print-file-name=include)")
 fi
+# Both targets link with the toolchain's lld (the hot-path layout below needs it).
+[ -x "$swift_bin/ld.lld" ] || missing "$swift_bin/ld.lld" "the Swift toolchain's lld"
 
 obj=$(mktemp -d)
 trap 'rm -rf "$obj"' EXIT
