@@ -472,9 +472,10 @@ class Bench:
                      "environment directory (getdents64 twice, then openat and read for each of its files; their "
                      "closes are left to the exec), the venv's activate script (openat, read), getcwd and "
                      "an access() check of /opt/data. Section 5 prices them: reading one small file costs about "
-                     "as much as all of privdrop's start. The instructions go to copying the environment, the "
-                     "envdir values and the activate script into arrays and rendering the new envp. The target "
-                     "would need an envdir of about one file.")
+                     "as much as all of privdrop's start. The instructions go to the contract's own reading: the "
+                     "envdir's names sorted and its values read straight into one store, the activate script "
+                     "searched where it was read, the new envp rendered. The target would need an envdir of about "
+                     "one file: section 5's C reference of the same contract is the yardstick that replaces it.")
             self.out()
 
     def header(self):
