@@ -183,6 +183,19 @@ class Bench:
                     totals.append(int(m.group(1)))
             return sum(totals) if totals else None
 
+    def code_run(self, binary, prefix):
+        """Instructions, 64-byte lines and pages of code a helper with symbols runs up to its
+        execve (callgrind's dump at entering execve), the target given by path."""
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o777)
+            out = os.path.join(d, "cg")
+            sh(prefix + ["valgrind", "--tool=callgrind", "--dump-instr=yes", "--compress-pos=no", "--vgdb=no",
+                         "--dump-before=execve", f"--callgrind-out-file={out}", binary, self.T])
+            text = open(out + ".1").read() if os.path.exists(out + ".1") else ""
+            addresses = [int(m.group(1), 16) for m in re.finditer(r"^(0x[0-9a-f]+) ", text, re.M)]
+            m = re.search(r"^summary: (\d+)", text, re.M)
+            return (int(m.group(1)) if m else None, len({a // 64 for a in addresses}), len({a // 4096 for a in addresses}))
+
     def syscalls(self, argv, prefix=None):
         with tempfile.NamedTemporaryFile() as f:
             sh((prefix or []) + ["strace", "-f", "-c", "-o", f.name] + self.command(argv, self.T))
@@ -330,6 +343,11 @@ class Bench:
                                 self.syscalls(helper, prefix), self.faults(helper, prefix)[0])
             cost = json.loads(subprocess.run(prefix + [f"{b}/syscost", "/etc/passwd"], capture_output=True,
                                              text=True, check=True).stdout)
+            symbols = os.path.join(b, "symbols")
+            code_run = None
+            if os.path.exists(os.path.join(symbols, "hermes-init-ref")):
+                code_run = (self.code_run(os.path.join(symbols, "hermes-init"), prefix),
+                            self.code_run(os.path.join(symbols, "hermes-init-ref"), prefix))
         finally:
             subprocess.run(["rm", "-rf", fix])
         direct = times[0][0]
@@ -395,25 +413,24 @@ class Bench:
                  f"`cref/compare-ref.py` checks that both give the same result).")
         self.out()
         hi_c, ref_c = counts[names[7]], counts[names[8]]
-        window = ""
-        symbols = os.path.join(b, "symbols", "hermes-init")
-        if os.path.exists(symbols):
-            r = subprocess.run([sys.executable, os.path.join(HERE, "hot-window.py"), symbols, T], capture_output=True,
-                               text=True)
-            m = re.search(r"(\d+) pages run", r.stdout)
-            if r.returncode == 0 and m:
-                window = (f"hermes-init's start runs in {m.group(1)} pages of code, all in one 64 KiB window, the span "
-                          "the kernel's fault-around maps at the first fault (`scripts/layout/`, checked by "
-                          "`hot-window.py`), and ")
-        self.out(f"What separates the two is not the system calls ({hi_c[1]} against {ref_c[1]}: the reference asks "
-                 "where it runs and reads the runtime's groups as hermes-init does, and searches the subcommand "
-                 "list and the activate script with the same algorithms), and hermes-init runs more instructions, "
-                 f"not fewer ({hi_c[0]} against {ref_c[0]} on the failure path, its messages included): it is the "
-                 f"pages a start touches. {window}"
-                 "it reads the directory, its small files and the current directory through one scratch page and "
-                 f"allocates about 4 KB in all: {hi_c[2]} minor faults against {ref_c[2]}. The reference keeps a C "
-                 "program's usual buffers on the stack (the directory, the current directory, the prompt, the group "
-                 "lists), a page or more each.")
+        code = ""
+        if code_run:
+            hi_code, ref_code = code_run
+            r = subprocess.run([sys.executable, os.path.join(HERE, "hot-window.py"), os.path.join(symbols, "hermes-init"), T],
+                               capture_output=True, text=True)
+            in_window = r.returncode == 0
+            code = (f"; and it runs more code to its exec: {hi_code[0]} instructions in {hi_code[1]} cache lines "
+                    f"({hi_code[2]} pages{', all in the one 64 KiB window the first fault maps' if in_window else ''}) "
+                    f"against {ref_code[0]} in {ref_code[1]} ({ref_code[2]} pages)")
+        self.out(f"Where the two differ: not in system calls ({hi_c[1]} against {ref_c[1]}: the reference asks where it "
+                 "runs and reads the runtime's groups as hermes-init does, and searches the subcommand list and the "
+                 "activate script with the same algorithms). hermes-init faults fewer pages "
+                 f"({hi_c[2]} minor faults against {ref_c[2]}, the target's included: it reads the directory, its small "
+                 "files and the current directory through one scratch page and allocates about 4 KB, where the "
+                 "reference keeps a C program's usual stack buffers, a page or more each)"
+                 f"{code}. Which weighs more depends on how cold the caches are: in separate runs on 2026-12-02, with two programs in turn on a quiet "
+                 "machine hermes-init measured 0.92×; with the nine above in turn, or while this VM's host takes CPU "
+                 "back (a direct exec then takes 400 µs instead of 120), the two come out about even.")
         self.out()
         files = len(self.CONTAINER_ENV) + 1
         self.floor_note = (

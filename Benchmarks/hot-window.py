@@ -7,7 +7,8 @@ never mapped on that path. When the check fails, scripts/hot-layout.sh is due. A
 
     hot-window.py HERMES_INIT TRUE
 
-Prints the pages run and the window; exits 1 when an instruction lies outside it."""
+Prints the pages and 64-byte cache lines of code run and the window; exits 1 when an
+instruction lies outside it."""
 import os
 import re
 import subprocess
@@ -29,7 +30,7 @@ def main():
         out = os.path.join(tmp, "cg")
         os.mkdir(out)
         os.chmod(out, 0o777)
-        pages, outside = set(), []
+        pages, lines, outside = set(), set(), []
         for n, args in enumerate([[true], [], ["chat"]]):
             profile = os.path.join(out, str(n))
             subprocess.run(["unshare", "--mount", "--propagation", "private", "--", "sh",
@@ -43,10 +44,11 @@ def main():
             if not addresses:
                 sys.exit(f"hot-window: the profile for {args} has no addresses")
             pages |= {a // 4096 for a in addresses}
+            lines |= {a // 64 for a in addresses}
             first = min(addresses) // WINDOW
             outside += [(args, hex(a)) for a in addresses if a // WINDOW != first]
     window = min(pages) * 4096 // WINDOW * WINDOW
-    print(f"hot-window: {len(pages)} pages run, window {window:#x}-{window + WINDOW:#x}")
+    print(f"hot-window: {len(pages)} pages run, {len(lines)} cache lines, window {window:#x}-{window + WINDOW:#x}")
     if outside:
         print(f"hot-window: {len(outside)} instructions outside it, first {outside[0]}: run scripts/hot-layout.sh",
               file=sys.stderr)
