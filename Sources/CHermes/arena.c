@@ -9,13 +9,6 @@
 // mapping, never unmapped. The PID-1
 // supervisor allocates only while it starts and while it stops what is left, so nothing
 // grows while it waits.
-// The buffer small files and the current directory are read into before they are
-// copied out at their own size (Sys.readSmallFile, Sys.currentDirectory): in every
-// build, touched as far as the largest read and reused by the rest, instead of a 4 KiB
-// heap block per file. Not page-aligned: that would align all of .bss and start it on
-// a page of its own.
-unsigned char CHermes_scratch[4096] __attribute__((aligned(64)));
-
 #ifdef HERMES_ARENA
 #include <errno.h>
 #include <stddef.h>

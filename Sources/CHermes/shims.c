@@ -1,3 +1,3 @@
-// Every shim is a static inline function in CHermes.h (arena.c holds the one buffer
-// and, in the shipped build, the allocator). SwiftPM wants a source file; this is one.
+// CHermes is header-only: every shim is a static inline function in CHermes.h
+// (arena.c holds the shipped build's allocator). SwiftPM wants a source file; this is one.
 #include "CHermes.h"

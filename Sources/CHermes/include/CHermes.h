@@ -81,9 +81,18 @@ static inline int CHermes_setresgid(gid_t r, gid_t e, gid_t s) { return (int)sys
 static inline int CHermes_setresuid(uid_t r, uid_t e, uid_t s) { return (int)syscall(SYS_setresuid, r, e, s); }
 static inline int CHermes_setuid(uid_t u) { return (int)syscall(SYS_setuid, u); }
 
-// See arena.c: a page for reading small files into, reused by each read.
-extern unsigned char CHermes_scratch[4096];
-static inline void *CHermes_scratchPage(void) { return CHermes_scratch; }
+// The buffer small files, the current directory and an environment directory's records
+// are read into before they are copied out at their own size (Sys.withSmallFile,
+// Sys.currentDirectory, Sys.DirectoryRecords): touched as far as the largest read and
+// reused by the rest, instead of a heap block each. 64-byte aligned, not page-aligned,
+// which would align all of .bss and start it on a page of its own. Here rather than in a
+// .c file so that CHermes stays header-only for every build (the fuzz and sanitizer
+// builds compile the sources with this header alone); a build that compiles the Swift
+// sources one object at a time may hold one buffer per object, which only costs room.
+static inline void *CHermes_scratchPage(void) {
+  static unsigned char page[4096] __attribute__((aligned(64)));
+  return page;
+}
 
 // getdents64 has no wrapper in musl 1.2.3's headers without _LARGEFILE64_SOURCE games.
 static inline long CHermes_getdents64(int fd, void *buf, size_t n) { return syscall(SYS_getdents64, fd, buf, n); }
