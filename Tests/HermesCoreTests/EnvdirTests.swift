@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HermesCore
 
@@ -30,5 +31,16 @@ struct EnvdirTests {
     @Test("envdir: an empty file unsets")
     func emptyFileUnsets() {
         #expect(Envdir.change(name: b("A"), contents: []) == .unset(b("A")))
+    }
+
+    @Test("envdir: a directory whose records outgrow the scratch page is read whole, in name order")
+    func manyEntries() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hermes-envdir-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let names = (0..<300).map { "VARIABLE_WITH_A_LONG_NAME_\($0)" }
+        for n in names { try Data("v\(n)\n".utf8).write(to: dir.appendingPathComponent(n)) }
+        let changes = try Envdir.load(b(dir.path) + [0]) ?? []
+        #expect(changes == names.sorted().map { .set(b($0), b("v" + $0)) })
     }
 }
