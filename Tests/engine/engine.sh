@@ -14,12 +14,15 @@ if [ "$ENGINE" = podman ] && [ -z "${CONTAINERS_CONF:-}" ]; then
   export CONTAINERS_CONF
 fi
 S6_VERSIONS=${S6_VERSIONS:-3.2.3.0 3.2.3.2}
+# The image without s6-overlay (plain/) starts from this Debian base.
 BASE_IMAGE=localhost/hermes-test/debian:bookworm
+# The release whose published image the "before" images stand in for: they are built from
+# its own files in ../shared/upstream/hermes-agent-VERSION (release/build.sh).
+HERMES_AGENT_VERSION=${HERMES_AGENT_VERSION:-0.19.0}
+UPSTREAM=${HERMES_UPSTREAM:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/shared/upstream}
+RELEASE_DIR=$UPSTREAM/hermes-agent-$HERMES_AGENT_VERSION
+# with the real CLI: the release stand-in; with the probe as hermes (probe/); ours FROM each
+before_cli_image() { echo "localhost/hermes-test/before-cli:$1"; }
 before_image() { echo "localhost/hermes-test/before:$1"; }
 ours_image() { echo "localhost/hermes-test/ours:$1"; }
-# The same pair with the real Hermes Agent CLI (hermes-agent HERMES_AGENT_VERSION) in
-# place of the probe: Tests/engine/cli/.
-HERMES_AGENT_VERSION=${HERMES_AGENT_VERSION:-0.19.0}
-CLI_BASE_IMAGE=localhost/hermes-test/cli-base:$HERMES_AGENT_VERSION
-before_cli_image() { echo "localhost/hermes-test/before-cli:$1"; }
 ours_cli_image() { echo "localhost/hermes-test/ours-cli:$1"; }

@@ -3,8 +3,6 @@ version: the container environment reaches the CMD, a gateway slot, the dashboar
 the cont-init step exactly as /command/with-contenv gives it in the same container;
 HERMES_ORIG_CWD works; main-hermes and the dashboard are up; --user of another uid is
 refused with the guidance and does not hang."""
-import json
-
 from engine import Container, image, run
 
 # Values as `-e` passes them; what every program must see is what with-contenv gives,
@@ -69,17 +67,26 @@ def boot_checks(checks, version, kind="ours"):
         pid = c.service_pid("/run/service/dashboard", "dashboard")
         info = pid and c.process(pid)
         if checks.check("dashboard (HERMES_DASHBOARD=1) is up", tag, bool(info), "no dashboard process"):
-            bad = same_as_contenv(info["env"], contenv, SHARED + ["PATH"])
-            checks.check("dashboard: as hermes, HOME=/opt/data, environment as with-contenv", tag,
+            bad = same_as_contenv(info["env"], contenv)
+            # The release's run script activates the venv: its bin goes first.
+            if info["env"].get("PATH") != "/opt/hermes/.venv/bin:" + contenv.get("PATH", ""):
+                bad.append("PATH")
+            checks.check("dashboard: as hermes, HOME=/opt/data, environment as with-contenv, venv activated", tag,
                          info["uid"] == 10000 and info["gid"] == 10000 and info["env"].get("HOME") == "/opt/data" and not bad,
                          "uid %s, HOME %r, differ %s" % (info["uid"], info["env"].get("HOME"), bad))
+            # The release's defaults: every interface (so that -p 9119:9119 reaches it; the
+            # CLI's auth gate then wants a provider), port 9119. 127.0.0.1 here was our bug.
+            checks.check("dashboard: hermes dashboard --host 0.0.0.0 --port 9119 --no-open, as the release runs it", tag,
+                         info["argv"][-6:] == ["dashboard", "--host", "0.0.0.0", "--port", "9119", "--no-open"],
+                         repr(info["argv"]))
 
-        boot = c.exec("cat", "/run/hermes-standin/container-boot.json")
-        if checks.check("cont-init 02-reconcile-profiles ran", tag, boot.returncode == 0, boot.stderr.decode()):
-            b = json.loads(boot.stdout)
-            bad = same_as_contenv(b["env"], contenv)
-            checks.check("cont-init: as hermes, environment as with-contenv", tag, b["uid"] == 10000 and not bad,
-                         "uid %s, differ %s" % (b["uid"], bad))
+        # The release's hermes_cli.container_boot logs each profile it reconciled; the log
+        # is hermes's when the step ran as hermes.
+        boot = c.sh("stat -c %u /opt/data/logs/container-boot.log && cat /opt/data/logs/container-boot.log")
+        out = boot.stdout.decode(errors="replace")
+        checks.check("cont-init 02-reconcile-profiles: hermes_cli.container_boot ran as hermes", tag,
+                     boot.returncode == 0 and out.split("\n", 1)[0] == "10000" and "profile=default" in out,
+                     "rc %s %r %s" % (boot.returncode, out[-300:], boot.stderr.decode()))
 
         if kind == "ours":
             rendered = c.exec("/opt/hermes/bin/hermes-init", "--hermes-init-render-gateway", "coder", "--register")

@@ -27,6 +27,7 @@ CASES = [
     ("environment values from -e", ["report"], ENV_OPTS, b""),
     ("-w /tmp", ["report"], ["-w", "/tmp"], b""),
     ("-e HERMES_HOME=/opt/data/profiles/work", ["report"], ["-e", "HERMES_HOME=/opt/data/profiles/work"], b""),
+    ("-e HERMES_HOME= (empty: the release has no fallback)", ["report"], ["-e", "HERMES_HOME="], b""),
     ("-e HERMES_ORIG_CWD=/opt", ["report"], ["-e", "HERMES_ORIG_CWD=/opt"], b""),
     ("-e HERMES_ORIG_CWD=/nonexistent", ["report"], ["-e", "HERMES_ORIG_CWD=/nonexistent"], b""),
     ("-e S6_KEEP_ENV=1", ["report"], ["-e", "S6_KEEP_ENV=1", "-e", "FOO=bar"], b""),
@@ -98,8 +99,21 @@ def observe(r):
                        "cwd": rep["cwd"], "tty": [rep["tty0"], rep["tty1"]], "stdin": rep.get("stdin")}
     else:
         o["argv"] = None
-        o["stdout"] = [l for l in r.stdout.splitlines() if not l.startswith("[stage2]") and not l.startswith("reconcile:")]
+        o["stdout"] = program_stdout(r.stdout)
     return o
+
+
+# What the release's cont-init steps print on stdout before the CMD runs: stage2's setup
+# (with the config migration and the skills sync, whose lines carry timestamps), the
+# supervise-perms step, and the reconciler, which always ends it.
+BOOT_LINES = ("[stage2]", "[supervise-perms]", "reconcile:")
+
+
+def program_stdout(out):
+    """The CMD's stdout: what follows the last line of the cont-init steps."""
+    lines = out.splitlines()
+    last = max([i for i, l in enumerate(lines) if l.startswith(BOOT_LINES)], default=-1)
+    return lines[last + 1:]
 
 
 def differences(a, b, path=""):
