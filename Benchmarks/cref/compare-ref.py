@@ -40,7 +40,7 @@ CASES = [
     ("HERMES_HOME set: environment kept, PS1", ["probe"], dict(BASE, HERMES_HOME="/x", PS1="$ ", PYTHONHOME="/p"), None),
     ("S6_KEEP_ENV=1", ["probe"], dict(BASE, S6_KEEP_ENV="1", FOO="mine"), None),
     ("S6_KEEP_ENV=0", ["probe"], dict(BASE, S6_KEEP_ENV="0", FOO="mine"), None),
-    ("the guard variable", ["probe"], dict(BASE, HERMES_MAIN_WRAPPER_ENV_READY="1"), None),
+    ("the old wrapper's guard variable, an ordinary one now", ["probe"], dict(BASE, HERMES_MAIN_WRAPPER_ENV_READY="1"), None),
     ("VIRTUAL_ENV_DISABLE_PROMPT", ["probe"], dict(BASE, HERMES_HOME="/x", PS1="$ ", VIRTUAL_ENV_DISABLE_PROMPT="1"), None),
     ("already hermes", ["probe"], BASE, 10000),
     ("another uid", ["probe"], BASE, 1000),

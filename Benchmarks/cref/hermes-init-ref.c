@@ -1,13 +1,12 @@
 /* hermes-init's CMD-mode contract in C, written for speed as a yardstick (Benchmarks
  * section 5): the cheapest program that does the same work. No more and no less:
- *   1. the container environment: unless HERMES_MAIN_WRAPPER_ENV_READY or HERMES_HOME
- *      is set and non-empty, or S6_KEEP_ENV has a byte other than '0', and if
+ *   1. the container environment: unless HERMES_HOME is set and non-empty, or
+ *      S6_KEEP_ENV has a byte other than '0', and if
  *      /run/s6/container_environment is a directory: keep PATH only, then load every
  *      regular entry whose name has no '=' and does not start with '.' (s6-envdir -Lf:
  *      empty file unsets; else the file less one trailing newline, NULs made newlines);
- *      then unset HERMES_MAIN_WRAPPER_ENV_READY;
  *   2. the --user guard: not root → must be hermes's uid, else exit 1;
- *   3. HOME=/opt/data, HERMES_HOME defaulting to it; the start directory is
+ *   3. HOME=/opt/data (HERMES_HOME as given); the start directory is
  *      HERMES_ORIG_CWD (entered) or the current one; /opt/data must be enterable;
  *   4. activate: VIRTUAL_ENV, the venv's bin in front of PATH, PYTHONHOME unset,
  *      VIRTUAL_ENV_PROMPT from the script's first plain assignment, PS1 prefixed when
@@ -334,10 +333,9 @@ int main(int argc, char **argv) {
 
     /* 1. The container environment. */
     const char *keep = env_get("S6_KEEP_ENV");
-    int kept = nonempty("HERMES_MAIN_WRAPPER_ENV_READY") || nonempty("HERMES_HOME");
+    int kept = nonempty("HERMES_HOME");
     for (const char *k = keep; !kept && k && *k; k++) kept = *k != '0';
     if (!kept) load_envdir();
-    env_unset("HERMES_MAIN_WRAPPER_ENV_READY");
 
     /* 2. The guard, and the account when root. */
     unsigned euid = (unsigned)geteuid(), uid = 0, gid = 0;
@@ -349,9 +347,8 @@ int main(int argc, char **argv) {
     if (euid != 0 && (!have || uid != euid)) die(1, "hermes-init-ref: fatal: unable to run as this uid: not supported\n");
     if (euid == 0 && !have) die(1, "hermes-init-ref: fatal: unknown user hermes\n");
 
-    /* 3. HOME, HERMES_HOME, the start directory. */
+    /* 3. HOME, the start directory. */
     env_set("HOME", "/opt/data", 0);
-    if (!nonempty("HERMES_HOME")) env_set("HERMES_HOME", "/opt/data", 0);
     const char *orig = env_get("HERMES_ORIG_CWD");
     int from_env = orig && *orig;
     char cwd[4096];

@@ -11,8 +11,6 @@ public enum HermesInit {
     /// `/opt/data/.`: checked with access(X_OK), it must be a directory we may enter.
     static let enterableDataDir: StaticString = "/opt/data/."
     public static let userName: StaticString = "hermes"
-    /// The old wrapper's loop breaker; honoured on input, never passed on.
-    public static let readyGuard: StaticString = "HERMES_MAIN_WRAPPER_ENV_READY"
 
     public static let help: StaticString = """
     usage: hermes-init [ARG...]

@@ -67,14 +67,13 @@ extension HermesInit {
         } else {
             trace.record(.environmentNoDirectory)
         }
-        env.unset(readyGuard)
 
         // 2. The --user guard, and who we will run as.
         let drop = try account(trace)
 
-        // 3. HOME, HERMES_HOME, cwd and the venv.
+        // 3. HOME, cwd and the venv. HERMES_HOME is the container's, as the release's
+        // wrapper leaves it (the image sets it; an empty one stays empty).
         env.set("HOME", dataDir)
-        if !env.isSetNonEmpty("HERMES_HOME") { env.set("HERMES_HOME", dataDir) }
         // `cd /opt/data`, activate, `cd "$orig"`: the program starts in orig, so /opt/data
         // is only checked (it must be a directory we may enter), never entered, and the
         // working directory changes only for HERMES_ORIG_CWD.
@@ -132,7 +131,6 @@ extension HermesInit {
 
     /// Why the container environment is not loaded, or nil when it must be.
     static func rehydrationSkipReason(_ env: Environment) -> StaticString? {
-        if env.isSetNonEmpty(readyGuard) { return "HERMES_MAIN_WRAPPER_ENV_READY is set" }
         if env.isSetNonEmpty("HERMES_HOME") { return "HERMES_HOME is set" }
         if let keep = env.get("S6_KEEP_ENV"), keep.contains(where: { $0 != 0x30 }) { return "S6_KEEP_ENV is set" }
         return nil
