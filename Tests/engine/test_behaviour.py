@@ -12,12 +12,12 @@ import uuid
 from engine import ENGINE, FAST, Container, engine, image, remove, run
 
 
-def pty_run(img, script, send=None, wait_for=b"READY", timeout=60):
-    """`run -t -i` with a pty as the engine's terminal; sends SEND once WAIT_FOR shows.
-    Returns (exit code, everything the terminal showed)."""
+def pty_run(img, script, send=None, wait_for=b"READY", timeout=60, opts=()):
+    """`run -t -i` with a pty as the engine's terminal, and engine options OPTS; sends SEND
+    once WAIT_FOR shows. Returns (exit code, everything the terminal showed)."""
     master, slave = pty.openpty()
     name = "hermes-test-" + uuid.uuid4().hex[:12]
-    p = subprocess.Popen([ENGINE, "run", "--rm", "-t", "-i", "--name", name, "--network=none"] + FAST
+    p = subprocess.Popen([ENGINE, "run", "--rm", "-t", "-i", "--name", name, "--network=none"] + FAST + list(opts)
                          + [img, "sh", "-c", script], stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
     seen = b""

@@ -151,14 +151,9 @@ def runtime_checks(checks, version, table):
 
 
 def pty_run_opts(img, opts):
-    """pty_run with engine options (the pod or --init)."""
-    import test_behaviour
-    saved = test_behaviour.FAST
-    test_behaviour.FAST = FAST + opts
-    try:
-        return pty_run(img, TTY_SCRIPT, send=b"\x03")
-    finally:
-        test_behaviour.FAST = saved
+    """pty_run with engine options (the pod or --init), passed explicitly: the jobs run in
+    threads, so nothing module-wide may change under them."""
+    return pty_run(img, TTY_SCRIPT, send=b"\x03", opts=opts)
 
 
 def plain_checks(checks, table):
