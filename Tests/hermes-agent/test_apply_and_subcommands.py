@@ -53,7 +53,7 @@ def pristine(tmp_path):
 
 def test_apply_then_again(pristine):
     changed = apply.apply_patch(pristine, PATCH)
-    assert sorted(p.name for p in changed) == ["container_boot.py", "service_manager.py"]
+    assert sorted(p.name for p in changed) == ["container_boot.py", "service_manager.py", "status.py"]
     assert "_PRIVDROP" in (pristine / "hermes_cli/service_manager.py").read_text()
     assert apply.apply_patch(pristine, PATCH) == []
 
