@@ -23,6 +23,7 @@ import time
 import uuid
 
 from engine import Container, engine, remove, run
+from test_diff import program_stdout
 
 API = ["-e", "API_SERVER_ENABLED=true", "-e", "API_SERVER_KEY=hermes-engine-test-key-0123456789",
        "-e", "MULTI=line one\nline two", "-e", "SPACES=  a  b  "]
@@ -221,10 +222,13 @@ FAILURES = [
 ]
 
 
-def last_line(err):
-    """The program's last line on stderr, without s6-overlay's and stage2's."""
-    lines = [l for l in err.strip().splitlines()
-             if not l.startswith(("s6-rc:", "cont-init:", "[stage2]", "reconcile:", "s6-linux-init", "s6-svscan"))]
+def last_line(err, out=""):
+    """The program's last line: on stderr, without s6-overlay's, or else on stdout after
+    the cont-init steps' lines (stage2's migration and skills sync, supervise-perms, the
+    reconcile all print there before the CMD runs)."""
+    lines = program_stdout(out) + [l for l in err.strip().splitlines()
+                                   if not l.startswith(("s6-rc:", "cont-init:", "[stage2]", "reconcile:",
+                                                        "s6-linux-init", "s6-svscan"))]
     return lines[-1] if lines else ""
 
 
@@ -283,7 +287,7 @@ def cli_checks(checks, version, table):
     for name, ours_args, glue_args in FAILURES:
         r = {kind: run(cli_image(kind, version), args, HOST, timeout=90)
              for kind, args in (("before", glue_args), ("ours", ours_args))}
-        last = {k: last_line(r[k].stderr + r[k].stdout) for k in r}
+        last = {k: last_line(r[k].stderr, r[k].stdout) for k in r}
         checks.check("f. %s: the same exit code and last line" % name, tag,
                      r["ours"].rc == r["before"].rc and r["ours"].rc not in (0, None) and last["ours"] == last["before"],
                      "before %s %r, ours %s %r" % (r["before"].rc, last["before"][:80], r["ours"].rc, last["ours"][:80]))
