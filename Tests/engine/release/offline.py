@@ -8,6 +8,8 @@ each step that needs the network replaced by its nearest offline equivalent.
     offline.py --steps RELEASE_DIR         prints those steps only
     offline.py --apt RELEASE_DIR           the Debian suite and packages of the release's
                                            apt-get step, for base.sh
+    offline.py --extras RELEASE_DIR        the extras of the release's `uv sync` step, for
+                                           wheels.sh
 
 RELEASE_DIR is ../shared/upstream/hermes-agent-VERSION (its Dockerfile, docker/ and the
 files its stage2 hook reads); SDIST is that release's sdist from PyPI, whose source tree
@@ -67,6 +69,15 @@ def apt_step(text):
 
 def uv_sync_extras(body):
     return re.findall(r"--extra\s+(\S+)", body)
+
+
+def release_extras(text):
+    """The extras of the one `uv sync` instruction (comments, which quote it too, are not
+    instructions)."""
+    runs = [b for k, b in instructions(text) if k == "RUN" and re.search(r"\buv sync\b", b)]
+    if len(runs) != 1:
+        sys.exit("offline: expected one uv sync step, found %d" % len(runs))
+    return uv_sync_extras(runs[0])
 
 
 def offline_s6(body):
@@ -203,6 +214,9 @@ def main(argv):
     if len(argv) == 2 and argv[0] == "--apt":
         suite, packages = apt_step(open(os.path.join(argv[1], "Dockerfile")).read())
         print(suite, ",".join(packages))
+        return 0
+    if len(argv) == 2 and argv[0] == "--extras":
+        print(",".join(release_extras(open(os.path.join(argv[1], "Dockerfile")).read())))
         return 0
     if len(argv) == 2 and argv[0] == "--steps":
         for s in transform(argv[1], version_of(argv[1]))[1]:

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../engine.sh"
 release=$1 base=$2
 version=$(python3 -c 'import re,sys; print(re.search(r"^version\s*=\s*\"([^\"]+)\"", open(sys.argv[1]).read(), re.M).group(1))' "$release/pyproject.toml")
-extras=$(grep -oE 'uv sync .*' "$release/Dockerfile" | grep -oE -- '--extra [^ ]+' | awk '{print $2}' | paste -sd, -)
+extras=$(python3 "$here/offline.py" --extras "$release")
 cache=${HERMES_WHEEL_CACHE:-/var/cache/hermes-test}/release-$version
 if [ -f "$cache/.complete" ]; then
   echo "$cache"
