@@ -1,5 +1,5 @@
 """Running containers for the engine tests: podman (or HERMES_ENGINE=docker) with the
-settings of engine.sh, and the REPORT lines of the stand-in CLI (standin/report.py)."""
+settings of engine.sh, and the REPORT lines of the probe (probe/report.py)."""
 import json
 import os
 import subprocess
