@@ -3,7 +3,7 @@
 // the harness. Each checks properties, not just "does not crash".
 import CHermes
 
-enum Target { case passwd, account, envdir, routing, options, profile, procstat }
+enum Target { case passwd, account, envdir, routing, options, profile, procstat, groups, capeff, runcheck }
 
 nonisolated(unsafe) private var target: Target? = nil  // set once, on the first input
 
@@ -14,6 +14,8 @@ private func chosenTarget() -> Target {
     if name.equals("account") { t = .account } else if name.equals("envdir") { t = .envdir }
     else if name.equals("routing") { t = .routing } else if name.equals("options") { t = .options }
     else if name.equals("profile") { t = .profile } else if name.equals("procstat") { t = .procstat }
+    else if name.equals("groups") { t = .groups } else if name.equals("capeff") { t = .capeff }
+    else if name.equals("runcheck") { t = .runcheck }
     else { t = .passwd }
     target = t
     return t
@@ -34,6 +36,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .options: fuzzOptions(input)
     case .profile: fuzzProfile(input)
     case .procstat: fuzzProcStat(input)
+    case .groups: fuzzGroups(input)
+    case .capeff: fuzzCapEff(input)
+    case .runcheck: fuzzRunCheck(input)
     }
     return 0
 }
@@ -288,4 +293,97 @@ private func fuzzProcStat(_ input: Bytes) {
         }
     }
     check(Set(found) == reach, "exactly the pids whose parent chain reaches the root")
+}
+
+/// The gids of the well-formed /etc/group lines that list root, read independently of
+/// UserDatabase: split at every newline and colon, one CR dropped, the file rules of
+/// UserDatabase's doc comment.
+private func rootGroups(_ text: Bytes) -> [UInt32] {
+    var out = [UInt32]()
+    for raw in text.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        var line = Array(raw)
+        if line.last == 0x0D { line.removeLast() }
+        guard let first = line.first, first != 0x23, first != 0x2B, first != 0x2D, !line.contains(0) else { continue }
+        let f = line.split(separator: 0x3A, omittingEmptySubsequences: false)
+        guard f.count == 4, !f[0].isEmpty, !f[2].isEmpty, f[2].count <= 10,
+              f[2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
+        let gid = f[2].reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 0x30) }
+        guard gid < 4_294_967_295 else { continue }
+        if f[3].split(separator: 0x2C, omittingEmptySubsequences: false).contains(where: { $0.elementsEqual([0x72, 0x6F, 0x6F, 0x74]) }) {
+            out.append(UInt32(gid))
+        }
+    }
+    return out
+}
+
+/// Byte 0 (mod 8) groups already chosen, byte 1 (mod 32) groups held at start, then their
+/// gids (4 bytes each; small values mostly, so that they collide), then /etc/group text.
+/// RuntimeGroups.add keeps the chosen list as it was and appends, in the order held, each
+/// held gid once that is not 0, not chosen, and not a group /etc/group gives root.
+private func fuzzGroups(_ input: Bytes) {
+    guard input.count >= 2 else { return }
+    let n = Int(input[0] % 8), m = Int(input[1] % 32)
+    var at = 2
+    func gid() -> UInt32? {
+        guard at + 4 <= input.count else { return nil }
+        let w = UInt32(input[at]) | UInt32(input[at + 1]) << 8 | UInt32(input[at + 2]) << 16 | UInt32(input[at + 3]) << 24
+        at += 4
+        return input[at - 1] & 1 == 0 ? w % 16 : w
+    }
+    var chosen = [UInt32](), held = [UInt32]()
+    for _ in 0..<n { if let g = gid() { chosen.append(g) } }
+    for _ in 0..<m { if let g = gid() { held.append(g) } }
+    let text = Array(input[at...])
+    var groups = chosen
+    RuntimeGroups.add(held, group: text, to: &groups)
+    check(groups.count >= chosen.count && Array(groups.prefix(chosen.count)) == chosen, "the chosen list is kept as it was")
+    let root = rootGroups(text)
+    var want = chosen
+    for g in held where g != 0 && !want.contains(g) && !root.contains(g) { want.append(g) }
+    check(groups == want, "each held gid once, in order, unless 0, chosen or root's")
+}
+
+/// /proc/PID/status text. The CapEff value is that of the first line starting with
+/// "CapEff:\t" when the rest of that line is 1 to 16 lower-case hex digits, else nil.
+private func fuzzCapEff(_ input: Bytes) {
+    var want: UInt64? = nil
+    let key: Bytes = Array("CapEff:\t".utf8)
+    for line in input.split(separator: 0x0A, omittingEmptySubsequences: false) where line.starts(with: key) {
+        let digits = line.dropFirst(key.count)
+        if (1...16).contains(digits.count), digits.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
+            want = UInt64(String(decoding: digits, as: UTF8.self), radix: 16)
+        }
+        break
+    }
+    check(Sys.effectiveCapabilities(status: input) == want, "CapEff: the first such line, in the kernel's form")
+}
+
+/// Byte 0: the mount flags of /run (bit 0 read-only, bit 1 noexec, bit 2 statvfs failed)
+/// and whether CAP_SYS_ADMIN is held (bit 3); the rest: S6_READ_ONLY_ROOT's value (bit 4
+/// clear: unset). The value is read as preinit's `test "0$V" -ne 0` in dash: strtoimax's
+/// digits within Int64, then only isspace; the check stands aside exactly when s6-overlay
+/// will fix /run, and otherwise names what is wrong.
+private func fuzzRunCheck(_ input: Bytes) {
+    guard let bits = input.first else { return }
+    let value: Bytes? = bits & 16 != 0 ? Array(input.dropFirst()) : nil
+    var want = false
+    if let value {
+        let digits = value.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        let rest = value.dropFirst(digits.count)
+        let significant = Array(digits.drop { $0 == 0x30 })
+        let max = Array("9223372036854775807".utf8)  // Int64.max: strtoimax's ERANGE above it
+        let inRange = significant.count < 19 || (significant.count == 19 && !max.lexicographicallyPrecedes(significant))
+        want = !significant.isEmpty && inRange && rest.allSatisfy { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+    }
+    check(RunDirectory.readOnlyRootRequested(value) == want, "S6_READ_ONLY_ROOT: as dash's test -ne reads \"0$V\"")
+    let flags: Sys.MountFlags? = bits & 4 != 0 ? nil : Sys.MountFlags(readOnly: bits & 1 != 0, noExec: bits & 2 != 0)
+    let fixes = want && bits & 8 != 0
+    let problem = RunDirectory.problem(flags, s6FixesIt: fixes)
+    let broken = flags.map { $0.readOnly || $0.noExec } ?? false
+    check((problem != nil) == (broken && !fixes), "a failure exactly when /run is unusable and s6-overlay will not fix it")
+    if let problem, let flags {
+        let text = problem.message
+        check(contains(text, Array((flags.readOnly ? "read-only" : "noexec").utf8)), "the failure names the cause")
+        check(contains(text, Array("--tmpfs /run:exec".utf8)), "and the fix")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HermesCore
 
@@ -27,11 +28,26 @@ struct RunDirectoryTests {
         #expect(RunDirectory.problem(Sys.MountFlags(readOnly: true, noExec: true), s6FixesIt: true) == nil)
     }
 
-    @Test("S6_READ_ONLY_ROOT is read as preinit reads it: digits, not all zero", arguments: [
-        ("1", true), ("01", true), ("0", false), ("00", false), ("", false), ("yes", false), ("1x", false),
+    /// What s6-overlay's preinit itself decides: its line `if test "0$S6_READ_ONLY_ROOT"
+    /// -ne 0` run by the image's /bin/sh (dash), with the value in the environment.
+    static func preinitSays(_ value: String) throws -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/dash")
+        p.arguments = ["-c", "test \"0$S6_READ_ONLY_ROOT\" -ne 0"]
+        p.environment = ["S6_READ_ONLY_ROOT": value]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
+    @Test("S6_READ_ONLY_ROOT is read as preinit reads it: dash's test -ne, case by case", arguments: [
+        "1", "01", "0", "00", "", "yes", "1x", "1 ", "1\t", "1\n", "1\u{0B}", "1\r", "1\u{0C}", " 1", "+1", "-1",
+        "1 2", "0 ", "9223372036854775807", "09223372036854775807", "9223372036854775808",
+        "99999999999999999999", "63729823623055775808", "18446744073709551617", "0000000000000000000000000000001", "1\u{A0}", "\u{0B}",
     ])
-    func readOnlyRoot(value: String, requested: Bool) {
-        #expect(RunDirectory.readOnlyRootRequested(Array(value.utf8)) == requested)
+    func readOnlyRoot(value: String) throws {
+        #expect(RunDirectory.readOnlyRootRequested(Array(value.utf8)) == (try Self.preinitSays(value)), "\(value.debugDescription)")
         #expect(RunDirectory.readOnlyRootRequested(nil) == false)
     }
 }

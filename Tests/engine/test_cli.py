@@ -242,6 +242,16 @@ def cli_checks(checks, version, table):
         checks.check(name, tag, ok, "before %r, ours %r" % (b.get(key), o.get(key)))
         table.append((version, name, show(b.get(key)) if show else b.get(key), show(o.get(key)) if show else o.get(key)))
 
+    def race(name, key, want, lost):
+        """The release's stop race (issue #30): its gateway's own status write can undo the
+        operator's "stopped" (a read before the CLI's write, a write after it). Ours must
+        keep it every time; the glue's image may give `lost` instead, and the stress test
+        (test_stress.py) counts how often."""
+        ok = o.get(key) == want and b.get(key) in (want, lost)
+        checks.check(name, tag, ok, "before %r, ours %r" % (b.get(key), o.get(key)))
+        shown = b.get(key) if b.get(key) != lost else "%r (the release's race lost the stop)" % (lost,)
+        table.append((version, name, shown, o.get(key)))
+
     both("b. fresh volume + gateway run: migrated from the legacy command", "b.migrated", "legacy-container-cmd")
     both("b. ... and gateway-default started at boot", "b.started", True)
     both("a. the redirect banner", "a.banner", True)
@@ -262,11 +272,11 @@ def cli_checks(checks, version, table):
     both("a. log/run's s6-log runs as hermes", "a.log-uid", "10000")
     both("a. GET /health from inside", "a.health", True)
     both("a. exec C hermes gateway status", "a.status", (0, True))
-    both("a. exec C hermes gateway stop: down, desired_state stopped", "a.stop", (0, True, "stopped"))
+    race("a. exec C hermes gateway stop: down, desired_state stopped", "a.stop", (0, True, "stopped"), (0, True, "running"))
     both("a. exec C hermes gateway start: up", "a.start", (0, True))
     both("a. exec C hermes gateway restart: a new gateway", "a.restart", (0, True))
-    both("a. stop, then restart C: the reconcile registers it down (prior_state=stopped); the CMD gateway run starts it",
-         "a.restart-down", (True, True, True))
+    race("a. stop, then restart C: the reconcile registers it down (prior_state=stopped); the CMD gateway run starts it",
+         "a.restart-down", (True, True, True), (True, False, True))
     both("a. start, then restart C: up and healthy", "a.restart-up", (0, True, True, True))
     both("a. kill -9 of the gateway: back, as hermes", "a.kill9", True)
     both("d. hermes profile create coder --no-alias", "d.create", 0)

@@ -26,11 +26,22 @@ enum RunDirectory {
         return Failure.unable(ExitCode.usage, Bytes("boot s6-overlay"), reason)
     }
 
-    /// `S6_READ_ONLY_ROOT` as s6-overlay's preinit reads it (`test "0$V" -ne 0`):
-    /// digits, not all zero.
+    /// `S6_READ_ONLY_ROOT` as s6-overlay's preinit reads it: `test "0$V" -ne 0` in dash
+    /// (`/bin/sh`), whose number is strtoimax's: digits, then only white space (C's
+    /// isspace), within Int64; anything else makes `test` fail, so the root counts as
+    /// not read-only. Requested when that number is not zero.
     static func readOnlyRootRequested(_ value: Bytes?) -> Bool {
-        guard let value, !value.isEmpty, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        return value.contains { $0 != 0x30 }
+        guard let value else { return false }
+        var n: UInt64 = 0, i = 0, nonzero = false
+        while i < value.count, value[i] >= 0x30, value[i] <= 0x39 {
+            let d = UInt64(value[i] - 0x30)
+            if n > (UInt64(Int64.max) - d) / 10 { return false }  // strtoimax: ERANGE, test fails
+            n = n * 10 + d
+            if n != 0 { nonzero = true }
+            i += 1
+        }
+        while i < value.count, value[i] == 0x20 || (value[i] >= 0x09 && value[i] <= 0x0D) { i += 1 }
+        return i == value.count && nonzero
     }
 
     /// The check on the real system; throws the failure.

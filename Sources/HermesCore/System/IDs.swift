@@ -61,16 +61,26 @@ extension Sys {
     /// cannot tell. Read only to explain a failure.
     public static func effectiveCapabilities() -> UInt64? {
         guard let status = try? readFile("/proc/self/status", limit: 1 << 16) else { return nil }
+        return effectiveCapabilities(status: status)
+    }
+
+    /// Pure: the `CapEff:\t` line of a /proc/PID/status text, as the kernel writes it
+    /// (1 to 16 lower-case hex digits, then a newline or the end); nil when there is no
+    /// such line or it is not in that form.
+    static func effectiveCapabilities(status: Bytes) -> UInt64? {
         let key = Bytes("CapEff:\t")
         var i = 0
         while i < status.count {
             if status.hasPrefix(key, at: i) {
-                var value: UInt64 = 0
-                for c in status[(i + key.count)...] {
-                    guard let d = hexDigit(c) else { break }
+                var value: UInt64 = 0, digits = 0
+                i += key.count
+                while i < status.count, let d = hexDigit(status[i]) {
+                    if digits == 16 { return nil }
                     value = value << 4 | UInt64(d)
+                    digits += 1
+                    i += 1
                 }
-                return value
+                return digits > 0 && (i == status.count || status[i] == 0x0A) ? value : nil
             }
             while i < status.count && status[i] != 0x0A { i += 1 }
             i += 1
