@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The engine tests: the images of images.sh run in podman (or HERMES_ENGINE=docker).
 
-    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes, cli, hardened, and
+    run.py [SUITE...]      suites: boot, diff, behaviour, runtimes, cli, stress, faults, hardened, and
                            kube (podman) or compose (Docker) (default: all of the engine's;
                            under Docker all but diff and cli, NOT_BY_DEFAULT says why)
 
@@ -22,6 +22,8 @@ import test_compose
 import test_hardened
 import test_kube
 import test_runtimes
+import test_stress
+import test_faults
 from engine import KIND, VERSIONS, Checks
 
 # One job per suite and s6-overlay version (the plain image has its own), the longest
@@ -39,6 +41,10 @@ JOBS = {
     "diff": [(v, lambda checks, rows, v=v: test_diff.diff_checks(checks, v, rows)) for v in VERSIONS],
     "boot": [(v, lambda checks, rows, v=v: [test_boot.boot_checks(checks, v, kind) for kind in ("ours", "before")])
              for v in VERSIONS],
+    # issue #30: the stop that sticks, on the first version (the race is in hermes_cli,
+    # not in s6-overlay)
+    "stress": [(VERSIONS[0], lambda checks, rows: test_stress.stress_checks(checks, VERSIONS[0], rows))],
+    "faults": [(VERSIONS[0], lambda checks, rows: test_faults.fault_checks(checks, VERSIONS[0], rows))],
     "behaviour": [(v, lambda checks, rows, v=v: test_behaviour.behaviour_checks(checks, v, rows)) for v in VERSIONS],
 }
 # Under Docker the default leaves out what the podman run and the release's own suite
@@ -46,8 +52,8 @@ JOBS = {
 # differential (the same images' decisions, both versions, in podman) and the real-CLI
 # scenarios (the release's suite runs the real CLI under Docker: the supervised gateway,
 # restarts, profile gateways, the exec shim, routing, remaps, the --user guard, the
-# dashboard). Both still run when named.
-NOT_BY_DEFAULT = {"docker": {"cli", "diff"}}.get(KIND, set())
+# dashboard); the stress test and the faults (the CLI's own state) run in podman. All still run when named.
+NOT_BY_DEFAULT = {"docker": {"cli", "diff", "stress", "faults"}}.get(KIND, set())
 ROWS = {}  # (suite, version) -> table rows
 
 
@@ -67,6 +73,8 @@ def write_tables(path):
         table(f, ["s6-overlay", "behaviour", "before (shell glue)", "ours"], rows("behaviour"))
         table(f, ["s6-overlay", "runtime situation", "what ran", "exit code", "services"], rows("runtimes"))
         table(f, ["s6-overlay", "real CLI (hermes-agent 0.19.0)", "before (shell glue)", "ours"], rows("cli"))
+        table(f, ["s6-overlay", "stop/start stress", "before (shell glue)", "ours"], rows("stress"))
+        table(f, ["s6-overlay", "fault", "what it must give", "before (shell glue)", "ours"], rows("faults"))
         table(f, ["engine", "s6-overlay", "runtime shape", "image", "what it gives", "more"],
               rows("hardened") + rows("kube") + rows("compose"))
 
