@@ -305,9 +305,10 @@ private func rootGroups(_ text: Bytes) -> [UInt32] {
         if line.last == 0x0D { line.removeLast() }
         guard let first = line.first, first != 0x23, first != 0x2B, first != 0x2D, !line.contains(0) else { continue }
         let f = line.split(separator: 0x3A, omittingEmptySubsequences: false)
-        guard f.count == 4, !f[0].isEmpty, !f[2].isEmpty, f[2].count <= 10,
+        guard f.count == 4, !f[0].isEmpty, !f[2].isEmpty,
               f[2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
-        let gid = f[2].reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 0x30) }
+        // leading zeros are allowed: the value, not the length, must be below 2^32-1
+        let gid = f[2].reduce(UInt64(0)) { $0 > 0xFFFF_FFFF ? $0 : $0 * 10 + UInt64($1 - 0x30) }
         guard gid < 4_294_967_295 else { continue }
         if f[3].split(separator: 0x2C, omittingEmptySubsequences: false).contains(where: { $0.elementsEqual([0x72, 0x6F, 0x6F, 0x74]) }) {
             out.append(UInt32(gid))
