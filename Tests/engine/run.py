@@ -3,7 +3,7 @@
 
     run.py [SUITE...]      suites: boot, diff, behaviour, runtimes, cli, stress, faults, hardened, and
                            kube (podman) or compose (Docker) (default: all of the engine's;
-                           under Docker all but diff and cli, NOT_BY_DEFAULT says why)
+                           under Docker all but diff, cli, stress and faults, NOT_BY_DEFAULT says why)
 
 Each suite runs once per s6-overlay version; these jobs, which share nothing but the
 images, run ENGINE_JOBS at a time (default 3). On 2 cores they are bound by CPU, and the

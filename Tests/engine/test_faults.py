@@ -27,6 +27,7 @@ import re
 import signal
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from engine import engine, remove, run
 from test_cli import API, HOST, SLOT, CliContainer, Volume, cli_image
@@ -46,6 +47,16 @@ def state_ok(vol, rel="gateway_state.json"):
         return "object" if isinstance(json.loads(text), dict) else "not an object"
     except ValueError:
         return "not JSON"
+
+
+def in_use(img, vol):
+    """Makes VOL a volume that was in use: one boot with `gateway run`, up to its gateway."""
+    first = CliContainer(img, ["gateway", "run"], ["-v", vol.name + ":/opt/data"] + API + HOST)
+    try:
+        first.wait_boot()
+        first.gateway()
+    finally:
+        remove(first.name)
 
 
 def run_full(img):
@@ -115,12 +126,7 @@ STATES = {
 def bad_state(img, which):
     o = {}
     with Volume() as vol:
-        first = CliContainer(img, ["gateway", "run"], ["-v", vol.name + ":/opt/data"] + API + HOST)
-        try:
-            first.wait_boot()
-            first.gateway()
-        finally:
-            remove(first.name)
+        in_use(img, vol)
         path = vol.path + "/gateway_state.json"
         with open(path, "wb") as f:
             f.write(STATES[which])
@@ -143,12 +149,7 @@ def data_ro(img):
     """A volume that was in use, mounted read-only, with `gateway run`."""
     o = {}
     with Volume() as vol:
-        first = CliContainer(img, ["gateway", "run"], ["-v", vol.name + ":/opt/data"] + API + HOST)
-        try:
-            first.wait_boot()
-            first.gateway()
-        finally:
-            remove(first.name)
+        in_use(img, vol)
         r = run(img, ["gateway", "run"], ["-v", vol.name + ":/opt/data:ro"] + API + HOST, timeout=60)
         o["rc"] = r.rc
         text = r.stderr + r.stdout
@@ -204,7 +205,6 @@ for w in STATES:
 
 
 def fault_checks(checks, version, table):
-    from concurrent.futures import ThreadPoolExecutor
     tag = version + " faults"
     for name, fn in FAULTS:
         with ThreadPoolExecutor(max_workers=2) as pool:

@@ -33,8 +33,14 @@ def desired(vol):
         return "not JSON"
 
 
+def really_down(c):
+    """Waits until the default slot is down and its finish script has run (s6-svwait -D):
+    nothing writes gateway_state.json after that."""
+    return c.sh("/command/s6-svwait -D -t 30000 " + SLOT % "default").returncode == 0
+
+
 def cycles(kind, version, n):
-    o = {"n": n, "lost": 0, "failed": 0, "seconds": 0.0}
+    o = {"lost": 0, "failed": 0, "seconds": 0.0}
     start = time.monotonic()
     with Volume() as vol:
         c = CliContainer(cli_image(kind, version), ["gateway", "run"], ["-v", vol.name + ":/opt/data"] + API + HOST)
@@ -45,7 +51,7 @@ def cycles(kind, version, n):
             pid = c.gateway()
             for _ in range(n):
                 rc, _ = c.hermes("gateway", "stop")
-                down = c.sh("/command/s6-svwait -D -t 30000 " + SLOT % "default").returncode == 0
+                down = really_down(c)
                 if desired(vol) != "stopped":
                     o["lost"] += 1
                 rc2, _ = c.hermes("gateway", "start")
@@ -55,7 +61,7 @@ def cycles(kind, version, n):
                 pid = new or pid
             # the last stop, then restart C: what the next boot does with it
             c.hermes("gateway", "stop")
-            c.sh("/command/s6-svwait -D -t 30000 " + SLOT % "default")
+            really_down(c)
             o["final"] = desired(vol)
             o["booted"] = c.restart()
             o["registered"] = c.wait_logs("reconcile: profile=default prior_state=stopped action=registered")
