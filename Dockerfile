@@ -53,13 +53,16 @@ COPY --from=binaries --chmod=0755 /out/hermes-init /out/privdrop /opt/hermes/bin
 # and writes the CLI's own subcommand list for hermes-init's routing. A hermes-agent the
 # patch does not fit fails the build, naming the version found.
 # HERMES_AGENT_PATCH=skip is for test images whose hermes_cli is a stand-in only.
+# The supported releases and their patches: docker/hermes-agent/releases. The release's
+# settings (--release) tell the dashboard service its release's --insecure rule.
 ARG HERMES_AGENT_PATCH=apply
-COPY docker/hermes-agent/apply.py docker/hermes-agent/hermes-agent-*.patch /tmp/hermes-agent/
+COPY docker/hermes-agent/apply.py docker/hermes-agent/releases docker/hermes-agent/hermes-agent-*.patch /tmp/hermes-agent/
 RUN if [ "${HERMES_AGENT_PATCH}" = skip ]; then \
       echo "hermes-agent-patch: skipped (HERMES_AGENT_PATCH=skip): slots keep what hermes_cli renders" >&2; \
     else \
       /opt/hermes/.venv/bin/python /tmp/hermes-agent/apply.py \
-        --subcommands /opt/hermes/share/hermes-init/subcommands; \
+        --subcommands /opt/hermes/share/hermes-init/subcommands \
+        --release /opt/hermes/share/hermes-init/release; \
     fi \
     && rm -rf /tmp/hermes-agent
 # docker exec shim (`docker exec C hermes ...` drops to hermes through privdrop) and

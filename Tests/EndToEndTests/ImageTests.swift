@@ -35,7 +35,8 @@ func inImage(_ script: String, _ args: [String] = []) throws -> Result {
     set +e
     """#
     return try HermesFixture.shared.sh(
-        #"exec unshare --pid --fork --mount-proc /bin/sh -c "$1" sh "$@""#,
+        // The script's own arguments are $1... inside it (not the script text).
+        #"s=$1; shift; exec unshare --pid --fork --mount-proc /bin/sh -c "$s" sh "$@""#,
         [prelude + "\n" + script] + args,
         env: ["PATH": "/usr/bin:/bin", "REPO": repoDir])
 }
@@ -156,6 +157,33 @@ struct ImageTests {
             "cmdline=sleep 1000 ",
             "restarted-after-kill",
         ], "\(r.err)")
+    }
+
+    @Test("the dashboard passes --insecure by the installed release's rule (docker/hermes-agent/releases)", arguments: [
+        // rule written at build, HERMES_DASHBOARD_HOST, HERMES_DASHBOARD_INSECURE -> --insecure?, warned?
+        ("non-loopback", "0.0.0.0", "", true, false),      // 0.15.0
+        ("non-loopback", "127.0.0.1", "1", false, false),
+        ("non-loopback", "localhost", "", false, false),
+        ("opt-in", "0.0.0.0", "1", true, false),           // 0.15.1 to 0.17.0
+        ("opt-in", "0.0.0.0", "", false, false),
+        ("opt-in", "0.0.0.0", "no", false, false),
+        ("never", "0.0.0.0", "yes", false, true),          // 0.18.0 on: the variable only warns
+        ("never", "0.0.0.0", "", false, false),
+        ("", "0.0.0.0", "true", false, true),              // no release file: as the newest
+    ])
+    func dashboardInsecureRule(rule: String, host: String, insecure: String, passes: Bool, warns: Bool) throws {
+        let r = try inImage(#"""
+        mount -t tmpfs -o mode=0755 none /opt/hermes/share/hermes-init
+        if [ -n "$1" ]; then printf 'HERMES_AGENT_VERSION=x\nDASHBOARD_INSECURE=%s\n' "$1" > /opt/hermes/share/hermes-init/release
+        else rm -f /opt/hermes/share/hermes-init/release; fi
+        printf true > /run/s6/container_environment/HERMES_DASHBOARD
+        printf %s "$2" > /run/s6/container_environment/HERMES_DASHBOARD_HOST
+        [ -z "$3" ] || printf %s "$3" > /run/s6/container_environment/HERMES_DASHBOARD_INSECURE
+        sh "$REPO/docker/s6-overlay/s6-rc.d/dashboard/run"
+        """#, [rule, host, insecure])
+        let args = "hermes [dashboard] [--host] [\(host)] [--port] [9119] [--no-open]" + (passes ? " [--insecure]" : "")
+        #expect(r.lines.first == args, "\(r.out) \(r.err)")
+        #expect(r.err.contains("HERMES_DASHBOARD_INSECURE no longer disables the auth gate") == warns, "\(r.err)")
     }
 
     @Test("the docker exec shim: root drops to hermes unless opted out; non-root runs as is")

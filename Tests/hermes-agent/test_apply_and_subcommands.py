@@ -1,5 +1,6 @@
-"""docker/hermes-agent/apply.py (the Dockerfile's patch step) and hermes-init's routing
-list, against the installed hermes-agent."""
+"""docker/hermes-agent/apply.py (the Dockerfile's patch step), the releases file it reads,
+and hermes-init's routing list, against the installed hermes-agent (one venv per release:
+scripts/test-hermes-agent.sh)."""
 import os
 import re
 import shutil
@@ -12,21 +13,48 @@ REPO = Path(os.environ["HERMES_REPO"])
 sys.path.insert(0, str(REPO / "docker" / "hermes-agent"))
 import apply  # noqa: E402
 
-PATCH = REPO / "docker" / "hermes-agent" / "hermes-agent-0.19.0.patch"
+RELEASES = apply.read_releases()
+UPSTREAM = Path(os.environ.get("HERMES_UPSTREAM") or REPO.parent / "shared" / "upstream")
+
+
+def installed():
+    from importlib.metadata import version
+    return version("hermes-agent")
+
+
+PATCH = REPO / "docker" / "hermes-agent" / RELEASES[installed()]["patch"]
 
 
 def builtin_list():
-    text = (REPO / "Sources" / "HermesCore" / "Launch" / "Routing.swift")
-    if not text.exists():
-        text = next(REPO.glob("Sources/HermesCore/**/Routing.swift"))
-    m = re.search(r'defaultSubcommands: StaticString =\s*"([^"]*)"', text.read_text())
-    return set(m.group(1).split())
+    """hermes-init's built-in list and the release it is the list of."""
+    text = next(REPO.glob("Sources/HermesCore/**/Routing.swift")).read_text()
+    m = re.search(r'defaultSubcommands: StaticString =\s*"([^"]*)"', text)
+    release = re.search(r"_BUILTIN_SUBCOMMANDS` of hermes-agent\s*(?:///\s*)?(\d+\.\d+\.\d+)", text)
+    return set(m.group(1).split()), release.group(1)
 
 
 def test_hermes_init_builtin_subcommands_are_the_clis():
     import hermes_cli.main as m
 
-    assert builtin_list() == set(m._BUILTIN_SUBCOMMANDS)
+    names, release = builtin_list()
+    assert release in RELEASES
+    if release != installed():
+        pytest.skip(f"the built-in list is {release}'s; the image file (next test) is this release's")
+    assert names == set(m._BUILTIN_SUBCOMMANDS)
+
+
+def test_the_releases_file():
+    """Every release names a patch that is there and glue that is in ../shared/upstream,
+    and the dashboard rule is what that glue's dashboard service does."""
+    assert list(RELEASES) == sorted(RELEASES, key=lambda v: tuple(map(int, v.split("."))))
+    for version, r in RELEASES.items():
+        assert (REPO / "docker" / "hermes-agent" / r["patch"]).is_file(), version
+        run = UPSTREAM / f"hermes-agent-{r['glue']}" / "docker" / "s6-rc.d" / "dashboard" / "run"
+        text = run.read_text()
+        insecure = 'insecure="--insecure"' in text
+        opt_in = 'case "${HERMES_DASHBOARD_INSECURE:-}" in' in text
+        rule = "never" if not insecure else "opt-in" if opt_in else "non-loopback"
+        assert r["dashboard_insecure"] == rule, version
 
 
 def test_the_image_file_is_the_installed_clis_list():
@@ -53,7 +81,8 @@ def pristine(tmp_path):
 
 def test_apply_then_again(pristine):
     changed = apply.apply_patch(pristine, PATCH)
-    assert sorted(p.name for p in changed) == ["container_boot.py", "service_manager.py", "status.py"]
+    assert sorted(p.name for p in changed) == sorted(Path(rel).name for rel, _ in apply.parse_patch(PATCH.read_text()))
+    assert {"container_boot.py", "service_manager.py"} <= {p.name for p in changed}
     assert "_PRIVDROP" in (pristine / "hermes_cli/service_manager.py").read_text()
     assert apply.apply_patch(pristine, PATCH) == []
 
@@ -77,4 +106,13 @@ def test_a_version_without_a_patch_fails_naming_it(monkeypatch, capsys, tmp_path
         apply.main()
     err = capsys.readouterr().err
     assert e.value.code == 1
-    assert "hermes-agent 0.20.0 is installed" in err and "0.19.0" in err
+    assert "hermes-agent 0.20.0 is installed" in err and ", ".join(RELEASES) in err
+
+
+def test_the_release_file_the_services_read(tmp_path, monkeypatch):
+    """apply.py --release writes the release's settings as shell assignments."""
+    out = tmp_path / "release"
+    monkeypatch.setattr(sys, "argv", ["apply.py", "--release", str(out)])
+    assert apply.main() == 0
+    assert out.read_text() == (f"HERMES_AGENT_VERSION={installed()}\n"
+                               f"DASHBOARD_INSECURE={RELEASES[installed()]['dashboard_insecure']}\n")

@@ -1,15 +1,16 @@
-"""Fits the installed hermes-agent to this image: applies the patch for its version
-(hermes-agent-VERSION.patch beside this file) and writes the CLI's top-level
-subcommands where hermes-init reads them. Run by the Dockerfile with the image's
-own Python, as root:
+"""Fits the installed hermes-agent to this image: applies the patch that the
+releases file beside this one names for its version, writes the CLI's top-level
+subcommands where hermes-init reads them, and the release's settings for the
+image's services. Run by the Dockerfile with the image's own Python, as root:
 
-    /opt/hermes/.venv/bin/python apply.py [--subcommands FILE] [--privdrop PATH]
+    /opt/hermes/.venv/bin/python apply.py [--subcommands FILE] [--release FILE]
+                                          [--privdrop PATH]
 
 The package is found by importing it (pip puts hermes_cli in site-packages; the
 published image keeps a source tree at /opt/hermes). The patch is applied exactly:
 every context and removed line must match where the hunk says, or nothing is
-written. A version with no patch here, or a patch that does not fit, fails the
-build with a message naming the version found; an image never keeps
+written. A version the releases file does not list, or a patch that does not fit,
+fails the build with a message naming the version found; an image never keeps
 with-contenv/s6-setuidgid slots silently. After patching, the slot renderer is run
 and its scripts are checked; the reconciler is checked to see the command behind
 hermes-init. Exit 0 on success, 1 with a message on stderr otherwise.
@@ -27,6 +28,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PROG = "hermes-agent-patch"
+RELEASES = HERE / "releases"
+DASHBOARD_RULES = ("non-loopback", "opt-in", "never")
 
 
 def fail(message: str) -> "NoReturn":  # noqa: F821
@@ -61,6 +64,24 @@ def find_package() -> tuple[Path, str]:
         fail(f"hermes_cli found in {root}, but not which hermes-agent version it is "
              "(no distribution metadata, no pyproject.toml)")
     return root, version
+
+
+def read_releases(path: Path = RELEASES) -> dict[str, dict[str, str]]:
+    """The releases file: {version: {"patch", "glue", "dashboard_insecure"}}, in its
+    order. Blank lines and lines starting with # are skipped; any other line has the
+    four columns."""
+    releases: dict[str, dict[str, str]] = {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split()
+        if len(fields) != 4 or fields[3] not in DASHBOARD_RULES or fields[0] in releases:
+            fail(f"{path}:{number}: not 'VERSION PATCH GLUE {'|'.join(DASHBOARD_RULES)}' "
+                 f"of a release not listed before: {line.strip()}")
+        releases[fields[0]] = {"patch": fields[1], "glue": fields[2], "dashboard_insecure": fields[3]}
+    if not releases:
+        fail(f"{path} lists no release")
+    return releases
 
 
 HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -167,15 +188,21 @@ def fail_fit(root: Path, patch: Path, why: str):
          "(docs/hermes-agent.md)")
 
 
+# Each check runs where the release has the code: the finish script (0.18.0 on), the
+# reconciler's reading of the container's command (the legacy `gateway run` migration
+# from 0.16.0, the dashboard container's skip from 0.17.0; PID 1's argv only until
+# 0.18.0 reads rc.init's).
 VERIFY = r"""
 import sys
 from hermes_cli import service_manager as sm, container_boot as cb
 sm._privdrop_available = lambda: True
+M = sm.S6ServiceManager
 bad = ("s6-setuidgid", "with-contenv sh", "id -u")
 for profile in ("default", "coder"):
-    for name, text in (("run", sm.S6ServiceManager._render_run_script(profile, {})),
-                       ("finish", sm.S6ServiceManager._render_finish_script()),
-                       ("log/run", sm.S6ServiceManager._render_log_run(profile))):
+    scripts = [("run", M._render_run_script(profile, {})), ("log/run", M._render_log_run(profile))]
+    if hasattr(M, "_render_finish_script"):
+        scripts.append(("finish", M._render_finish_script()))
+    for name, text in scripts:
         for word in bad:
             if word in text:
                 sys.exit(f"gateway-{profile}/{name} still has {word!r}")
@@ -183,10 +210,19 @@ for profile in ("default", "coder"):
             sys.exit(f"gateway-{profile}/{name} does not exec {sys.argv[1]}")
 argv = ("/bin/sh", "-e", "/run/s6/basedir/scripts/rc.init", "top",
         "/opt/hermes/bin/hermes-init", "gateway", "run")
-if not cb._is_legacy_gateway_run_request(argv):
-    sys.exit("container_boot does not see `gateway run` behind hermes-init")
-if not cb._is_dashboard_container(argv[:5] + ("dashboard",)):
-    sys.exit("container_boot does not see `dashboard` behind hermes-init")
+if not hasattr(cb, "_read_container_argv"):
+    pass  # the release's reconciler never looks at the container's command
+elif hasattr(cb, "_names_launcher"):  # it reads rc.init's argv (0.18.0 on)
+    if not cb._is_legacy_gateway_run_request(argv):
+        sys.exit("container_boot does not see `gateway run` behind hermes-init")
+    if not cb._is_dashboard_container(argv[:5] + ("dashboard",)):
+        sys.exit("container_boot does not see `dashboard` behind hermes-init")
+else:  # it reads PID 1's argv only (0.16.0, 0.17.0): /init hermes-init ...
+    if not cb._is_legacy_gateway_run_request(("/init",) + argv[4:]):
+        sys.exit("container_boot does not see `gateway run` behind /init hermes-init")
+    if hasattr(cb, "_is_dashboard_container") and not cb._is_dashboard_container(
+            ("/init", argv[4], "dashboard")):
+        sys.exit("container_boot does not see `dashboard` behind /init hermes-init")
 """
 
 SUBCOMMANDS = r"""
@@ -203,18 +239,24 @@ def main() -> int:
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     ap.add_argument("--subcommands", type=Path,
                     help="write the CLI's top-level subcommands here, one a line")
+    ap.add_argument("--release", type=Path,
+                    help="write the release's settings here (shell assignments the image's "
+                         "services read: HERMES_AGENT_VERSION, DASHBOARD_INSECURE)")
     ap.add_argument("--privdrop", default="/opt/hermes/bin/privdrop",
                     help="the privdrop the rendered slots must exec (default %(default)s)")
     args = ap.parse_args()
 
     root, version = find_package()
-    patch = HERE / f"hermes-agent-{version}.patch"
-    if not patch.is_file():
-        have = sorted(p.name[len("hermes-agent-"):-len(".patch")]
-                      for p in HERE.glob("hermes-agent-*.patch"))
-        fail(f"hermes-agent {version} is installed in {root}; this image has patches "
-             f"for {', '.join(have)} only. Build FROM an image with one of those, or "
+    releases = read_releases()
+    if version not in releases:
+        fail(f"hermes-agent {version} is installed in {root}; this image supports "
+             f"{', '.join(releases)} only. Build FROM an image with one of those, or "
              f"port the patch to {version} (docs/hermes-agent.md)")
+    release = releases[version]
+    patch = HERE / release["patch"]
+    if not patch.is_file():
+        fail(f"the releases file names {release['patch']} for hermes-agent {version}, "
+             f"and there is no such file beside it")
     changed = apply_patch(root, patch)
     print(f"{PROG}: hermes-agent {version} in {root}: "
           + (f"patched {', '.join(str(c.relative_to(root)) for c in changed)}" if changed
@@ -236,6 +278,11 @@ def main() -> int:
         args.subcommands.write_text(r.stdout)
         print(f"{PROG}: {len(r.stdout.splitlines())} subcommands -> {args.subcommands}",
               file=sys.stderr)
+    if args.release:
+        args.release.parent.mkdir(parents=True, exist_ok=True)
+        args.release.write_text(f"HERMES_AGENT_VERSION={version}\n"
+                                f"DASHBOARD_INSECURE={release['dashboard_insecure']}\n")
+        print(f"{PROG}: release settings -> {args.release}", file=sys.stderr)
     return 0
 
 

@@ -1,18 +1,27 @@
-"""Gateway slots rendered with privdrop (hermes-agent-0.19.0.patch): no with-contenv, no
-s6-setuidgid, no ``id -u`` fork, the same environment and the same drop. Runs against
-the installed, patched hermes_cli."""
+"""Gateway slots rendered with privdrop (the release's patch, docker/hermes-agent/releases):
+no with-contenv, no s6-setuidgid, no ``id -u`` fork, the same environment and the same
+drop. For every supported release the privdrop scripts are the release's own scripts with
+the shebang and the drops replaced, line for line. Runs against the installed, patched
+hermes_cli."""
 import os
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
+import _release
 from hermes_cli import service_manager as sm
 from hermes_cli.service_manager import S6ServiceManager
 
 FORBIDDEN = ("with-contenv", "s6-setuidgid", "id -u")
+PRIVDROP_HEAD = [
+    "#!/bin/sh",
+    "# shellcheck shell=sh",
+    '[ "${1-}" = --with-container-environment ] || exec /opt/hermes/bin/privdrop '
+    '--envdir /run/s6/container_environment "" "$0" --with-container-environment',
+]
+SKIP_ID = '[ "$(id -u)" = 0 ] || exec '
 
 
 @pytest.fixture
@@ -25,52 +34,68 @@ def without_privdrop(monkeypatch):
     monkeypatch.setattr(sm, "_privdrop_available", lambda: False)
 
 
-def _scripts(profile):
-    return {
-        "run": S6ServiceManager._render_run_script(profile, extra_env={}),
-        "finish": S6ServiceManager._render_finish_script(),
-        "log/run": S6ServiceManager._render_log_run(profile),
+def _scripts(manager, profile):
+    scripts = {
+        "run": manager._render_run_script(profile, extra_env={"A": "1"}),
+        "log/run": manager._render_log_run(profile),
     }
+    if _release.HAS_FINISH:
+        scripts["finish"] = manager._render_finish_script()
+    return scripts
+
+
+def _releases_scripts(profile):
+    return _scripts(_release.pristine("hermes_cli.service_manager").S6ServiceManager, profile)
 
 
 @pytest.mark.parametrize("profile", ["default", "coder", "a_b-9"])
 def test_privdrop_scripts_have_no_contenv_setuidgid_or_id(with_privdrop, profile):
-    for name, text in _scripts(profile).items():
+    for name, text in _scripts(S6ServiceManager, profile).items():
         assert text.startswith("#!/bin/sh\n"), name
         for word in FORBIDDEN:
             assert word not in text, (name, word)
 
 
-def test_run_script_default_profile(with_privdrop):
-    text = S6ServiceManager._render_run_script("default", extra_env={})
-    assert text == textwrap.dedent("""\
-        #!/bin/sh
-        # shellcheck shell=sh
-        [ "${1-}" = --with-container-environment ] || exec /opt/hermes/bin/privdrop --envdir /run/s6/container_environment "" "$0" --with-container-environment
-        set -e
-        export HOME=/opt/data
-        cd /opt/data
-        . /opt/hermes/.venv/bin/activate
-        export HERMES_S6_SUPERVISED_CHILD=1
-        exec /opt/hermes/bin/privdrop --keep-runtime-groups hermes hermes gateway run --replace
-        """)
+@pytest.mark.parametrize("profile", ["default", "coder", "a_b-9"])
+def test_without_privdrop_the_releases_scripts_are_kept(without_privdrop, profile):
+    assert _scripts(S6ServiceManager, profile) == _releases_scripts(profile)
 
 
-def test_run_script_named_profile_and_extra_env(with_privdrop):
-    text = S6ServiceManager._render_run_script("coder", extra_env={"B": "two words", "A": "1"})
-    lines = text.splitlines()
-    assert lines[-1] == "exec /opt/hermes/bin/privdrop --keep-runtime-groups hermes hermes -p coder gateway run --replace"
-    assert lines.index("export A=1") < lines.index("export B='two words'") < lines.index("export HERMES_S6_SUPERVISED_CHILD=1")
+@pytest.mark.parametrize("profile", ["default", "coder", "a_b-9"])
+def test_privdrop_scripts_are_the_releases_with_the_drops_replaced(with_privdrop, profile):
+    ours = _scripts(S6ServiceManager, profile)
+    for name, text in _releases_scripts(profile).items():
+        lines = text.splitlines()
+        assert lines[0] == "#!/command/with-contenv sh", name
+        if name == "finish":
+            want = ["#!/bin/sh"] + lines[1:]
+        else:
+            assert lines[1] == "# shellcheck shell=sh", name
+            body = [line for line in lines[2:] if not line.startswith(SKIP_ID)]
+            drop = "exec s6-setuidgid hermes "
+            assert body[-1].startswith(drop) and drop not in "\n".join(body[:-1]), name
+            keep = "--keep-runtime-groups " if name == "run" else ""
+            body[-1] = f"exec /opt/hermes/bin/privdrop {keep}hermes " + body[-1][len(drop):]
+            want = PRIVDROP_HEAD + body
+        assert ours[name] == "\n".join(want) + "\n", name
 
 
-def test_log_run_drops_s6_log_and_keeps_the_root_side_repairs(with_privdrop):
+def test_the_gateway_command_is_the_releases(with_privdrop):
+    last = S6ServiceManager._render_run_script("coder", extra_env={}).splitlines()[-1]
+    release = _release.pristine("hermes_cli.service_manager").S6ServiceManager
+    command = release._render_run_script("coder", extra_env={}).splitlines()[-1].split(" hermes ", 1)[1]
+    assert command.startswith("hermes -p coder gateway run")
+    assert last == "exec /opt/hermes/bin/privdrop --keep-runtime-groups hermes " + command
+
+
+def test_log_run_keeps_the_root_side_repairs(with_privdrop):
     text = S6ServiceManager._render_log_run("coder")
     assert 'log_dir="$HERMES_HOME/logs/gateways/coder"' in text
-    assert 'chown hermes:hermes "$HERMES_HOME/logs/gateways" 2>/dev/null || true' in text
-    assert 'rm -f "$log_dir/lock"' in text
+    assert 'chown -R hermes:hermes "$log_dir" 2>/dev/null || true' in text
     assert text.endswith('exec /opt/hermes/bin/privdrop hermes s6-log 1 n10 s1000000 T "$log_dir"\n')
 
 
+@pytest.mark.skipif(not _release.HAS_FINISH, reason="the release renders no finish script")
 def test_finish_script_fatal_config_is_permanent(with_privdrop):
     from gateway.restart import GATEWAY_FATAL_CONFIG_EXIT_CODE
 
@@ -78,15 +103,6 @@ def test_finish_script_fatal_config_is_permanent(with_privdrop):
     text = S6ServiceManager._render_finish_script()
     for code, want in ((str(GATEWAY_FATAL_CONFIG_EXIT_CODE), 125), ("0", 0), ("1", 0), ("256", 0)):
         assert subprocess.run(["sh", "-c", text, "finish", code]).returncode == want, code
-
-
-def test_without_privdrop_the_s6_scripts_are_kept(without_privdrop):
-    scripts = _scripts("coder")
-    assert scripts["run"].startswith("#!/command/with-contenv sh\n")
-    assert scripts["run"].endswith("exec s6-setuidgid hermes hermes -p coder gateway run --replace\n")
-    assert '[ "$(id -u)" = 0 ] || exec hermes -p coder gateway run --replace' in scripts["run"]
-    assert scripts["finish"].startswith("#!/command/with-contenv sh\n")
-    assert scripts["log/run"].endswith('exec s6-setuidgid hermes s6-log 1 n10 s1000000 T "$log_dir"\n')
 
 
 def test_privdrop_available_needs_an_executable(tmp_path, monkeypatch):
@@ -102,7 +118,7 @@ def test_privdrop_available_needs_an_executable(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("profile", ["default", "coder"])
 def test_scripts_are_valid_sh(with_privdrop, profile):
-    for name, text in _scripts(profile).items():
+    for name, text in _scripts(S6ServiceManager, profile).items():
         assert subprocess.run(["sh", "-n", "-c", text]).returncode == 0, name
         if shutil.which("shellcheck"):
             r = subprocess.run(["shellcheck", "-e", "SC1091", "-"], input=text.encode(), capture_output=True)
@@ -170,7 +186,9 @@ def test_run_script_loads_the_container_environment_then_drops(tmp_path, monkeyp
     import json
 
     got = json.loads(out.read_text())
-    assert got["argv"] == ["-p", "coder", "gateway", "run", "--replace"]
+    release = _release.pristine("hermes_cli.service_manager").S6ServiceManager
+    command = release._render_run_script("coder", extra_env={}).splitlines()[-1].split(" hermes hermes ", 1)[1]
+    assert got["argv"] == command.split()
     assert got["cwd"] == str(tmp_path)
     assert got["env"]["DROPPED_TO"] == "hermes"
     assert got["env"]["KEPT_RUNTIME_GROUPS"] == "1"
