@@ -19,10 +19,17 @@ Tests/engine/images.sh
 python3 Tests/engine/run.py "$@"
 # The release's own Docker test suite (tests/docker, unmodified), before vs ours, with the
 # real CLI, on the first s6-overlay version: ours must pass every test the release passes.
+# Each release of CLI_RELEASES (engine.sh: the oldest and the newest) with its own suite.
 if [ $# -eq 0 ]; then
   # shellcheck source=/dev/null
   . Tests/engine/engine.sh
   v=${S6_VERSIONS%% *}
-  .build/tools/bin/python Tests/engine/upstream_suite.py "$RELEASE_DIR" "$(before_cli_image "$v")" \
-    "$(ours_cli_image "$v")" "${UPSTREAM_RESULTS:-$root/.build/engine-results/upstream.md}"
+  results=${UPSTREAM_RESULTS:-$root/.build/engine-results/upstream.md}
+  : > "$results"
+  for r in $CLI_RELEASES; do
+    printf '\nhermes-agent %s:\n\n' "$r" >> "$results"
+    .build/tools/bin/python Tests/engine/upstream_suite.py "$(release_dir "$r")" "$(before_cli_image "$v" "$r")" \
+      "$(ours_cli_image "$v" "$r")" "$results.$r"
+    cat "$results.$r" >> "$results"
+  done
 fi

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Every test: unit tests (SwiftPM debug build); the end-to-end tests against the shipped
 # Embedded/musl binaries, the regular static fallback and the aarch64 build under qemu-user; the engine tests (the image built and run in podman and in Docker Engine under the real s6-overlay
-# /init, beside the published image as hermes-agent 0.19.0's own files build it, with the probe and with the real
-# CLI; kube play and Compose; the release's own tests/docker suite against both); the hermes-agent patch's pytest
-# tests against the installed package; the whole suite under AddressSanitizer with UndefinedBehaviorSanitizer;
+# /init, beside the published image as the newest supported hermes-agent's own files build it, with the probe and
+# with the real CLI, and the oldest with the real CLI; kube play and Compose; each of the two releases' own
+# tests/docker suite against both); the hermes-agent patch's pytest tests against every supported release
+# (docker/hermes-agent/releases); the whole suite under AddressSanitizer with UndefinedBehaviorSanitizer;
 # a short fuzzing pass; a smoke pass of the benchmarks. Root runs the privilege tests
 # for real. FUZZ_SECONDS (default 10) sets the time per fuzz target.
 set -euo pipefail
@@ -54,10 +55,10 @@ step "engine tests under Docker Engine: its own dockerd, docker build, Compose, 
 ENGINE_RESULTS=$root/.build/engine-results/docker.md UPSTREAM_RESULTS=$root/.build/engine-results/upstream.md \
   scripts/test-docker.sh
 cat .build/engine-results/docker.md
-echo "hermes-agent 0.19.0's own tests/docker, against the release stand-in (before) and ours:"
+echo "The releases' own tests/docker, against each release's stand-in (before) and ours:"
 cat .build/engine-results/upstream.md
 
-step "hermes-agent patch: pytest against the installed hermes-agent 0.19.0, patched as the image is"
+step "hermes-agent patch: pytest against every supported release (docker/hermes-agent/releases), patched as the image is"
 scripts/test-hermes-agent.sh
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite, one build"

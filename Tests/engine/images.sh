@@ -12,7 +12,10 @@
 #                                           shipped binaries from dist/
 #   localhost/hermes-test/ours-runtime-init:VERSION   the same, --target runtime-init
 #   localhost/hermes-test/ours-cli:VERSION  this repository's Dockerfile FROM before-cli
-# for each VERSION in S6_VERSIONS (default 3.2.3.0 3.2.3.2), and
+# for each VERSION in S6_VERSIONS (default 3.2.3.0 3.2.3.2);
+#   localhost/hermes-test/before-cli-RELEASE:VERSION, ours-cli-RELEASE:VERSION
+#                                           the same of each other release in CLI_RELEASES
+#                                           (engine.sh: the oldest), on the first VERSION; and
 #   localhost/hermes-test/debian:bookworm   Debian minbase + python3-venv (mmdebstrap), once
 #   localhost/hermes-test/plain:latest      no s6-overlay: Debian, hermes, the venv, the
 #                                           binaries, ENTRYPOINT hermes-init (plain/)
@@ -27,7 +30,9 @@ repo=$(cd "$here/../.." && pwd)
 # layers once); the "before" images are built with podman only (release/build.sh).
 if [ "$ENGINE" != podman ]; then
   move=()
-  for img in "$BASE_IMAGE" $(for v in $S6_VERSIONS; do before_image "$v"; before_cli_image "$v"; done); do
+  first=${S6_VERSIONS%% *}
+  for img in "$BASE_IMAGE" $(for v in $S6_VERSIONS; do before_image "$v"; before_cli_image "$v"; done) \
+      $(for r in $CLI_RELEASES; do before_cli_image "$first" "$r"; done); do
     if ! podman image exists "$img" 2>/dev/null; then
       echo "images: $img is missing in podman: run scripts/test-engine.sh first" >&2
       exit 1
@@ -63,6 +68,18 @@ for v in $S6_VERSIONS; do
   echo "images: $(ours_cli_image "$v")" >&2
   $ENGINE "${BUILD[@]}" -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_cli_image "$v")" \
     --build-arg BINARIES=prebuilt -t "$(ours_cli_image "$v")" "$repo" >/dev/null
+done
+# The other releases of CLI_RELEASES, with the real CLI, on the first s6-overlay version
+# (the one every s6-era release pins): the stand-in of the release and ours FROM it.
+v=${S6_VERSIONS%% *}
+for r in $CLI_RELEASES; do
+  [ "$r" != "$HERMES_AGENT_VERSION" ] || continue
+  if [ "$ENGINE" = podman ]; then
+    "$here/release/build.sh" "$(release_dir "$r")" "$v" "$(before_cli_image "$v" "$r")"
+  fi
+  echo "images: $(ours_cli_image "$v" "$r")" >&2
+  $ENGINE "${BUILD[@]}" -f "$repo/Dockerfile" --build-arg "HERMES_BASE_IMAGE=$(before_cli_image "$v" "$r")" \
+    --build-arg BINARIES=prebuilt -t "$(ours_cli_image "$v" "$r")" "$repo" >/dev/null
 done
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT

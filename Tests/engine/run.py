@@ -31,7 +31,11 @@ from engine import KIND, VERSIONS, Checks
 # its own list, so the tables come out in this order whatever order the jobs finished in.
 JOBS = {
     "cli": [(v, lambda checks, rows, v=v: (test_cli.cli_checks(checks, v, rows), test_cli.routing_checks(checks, v, rows)))
-            for v in VERSIONS],
+            for v in VERSIONS]
+    # the other releases with the real CLI (engine.sh's CLI_RELEASES: the oldest), on the first version
+    + [("%s hermes-agent %s" % (VERSIONS[0], r),
+        lambda checks, rows, r=r: test_cli.release_checks(checks, VERSIONS[0], r, rows))
+       for r in test_cli.CLI_RELEASES if r != test_cli.NEWEST],
     "runtimes": [(v, lambda checks, rows, v=v: test_runtimes.runtime_checks(checks, v, rows)) for v in VERSIONS]
     + [("plain", lambda checks, rows: test_runtimes.plain_checks(checks, rows))],
     "hardened": [(v, lambda checks, rows, v=v: test_hardened.hardened_checks(checks, v, rows)) for v in VERSIONS],
@@ -72,7 +76,8 @@ def write_tables(path):
         table(f, ["s6-overlay", "case", "before (shell glue)", "ours", "result"], rows("diff"))
         table(f, ["s6-overlay", "behaviour", "before (shell glue)", "ours"], rows("behaviour"))
         table(f, ["s6-overlay", "runtime situation", "what ran", "exit code", "services"], rows("runtimes"))
-        table(f, ["s6-overlay", "real CLI (hermes-agent 0.19.0)", "before (shell glue)", "ours"], rows("cli"))
+        table(f, ["s6-overlay", "real CLI (hermes-agent %s unless named)" % test_cli.NEWEST, "before (shell glue)", "ours"],
+              rows("cli"))
         table(f, ["s6-overlay", "stop/start stress", "before (shell glue)", "ours"], rows("stress"))
         table(f, ["s6-overlay", "fault", "what it must give", "before (shell glue)", "ours"], rows("faults"))
         table(f, ["engine", "s6-overlay", "runtime shape", "image", "what it gives", "more"],

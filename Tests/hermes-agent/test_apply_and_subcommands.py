@@ -43,6 +43,16 @@ def test_hermes_init_builtin_subcommands_are_the_clis():
     assert names == set(m._BUILTIN_SUBCOMMANDS)
 
 
+def test_readme_and_docs_name_the_releases_of_the_file():
+    readme = (REPO / "README.md").read_text()
+    m = re.search(r"\*\*Supported hermes-agent releases\*\*[^:]*:(.*?), every release", readme, re.S)
+    assert m, "README names no supported releases"
+    assert re.findall(r"\d+\.\d+\.\d+", m.group(1)) == list(RELEASES)
+    table = (REPO / "docs" / "hermes-agent.md").read_text()
+    rows = re.findall(r"^\| (\d+\.\d+\.\d+) \|", table, re.M)
+    assert rows == list(RELEASES)
+
+
 def test_the_releases_file():
     """Every release names a patch that is there and glue that is in ../shared/upstream,
     and the dashboard rule is what that glue's dashboard service does."""

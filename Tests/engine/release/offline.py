@@ -113,8 +113,9 @@ class Transform:
                 return "ARG RELEASE_BASE\nFROM ${RELEASE_BASE}"
             sys.exit("offline: a FROM no rule knows: " + first)
         if kw == "RUN" and "apt-get" in body:
-            self.note("RUN apt-get install (the system packages)", "in the base image (base.sh), the same list",
-                      "installed by mmdebstrap from Debian's archive")
+            self.note("RUN apt-get install (the system packages)", "in the base image (base.sh), the same list, "
+                      "with python3-venv where the release lacks it", "installed by mmdebstrap from Debian's archive; "
+                      "python3 -m venv stands in for uv's venv")
             return None
         if kw == "ADD" and re.search(r"https://\S+/(s6-overlay-[^/\s]+)", body):
             name = re.search(r"https://\S+/(s6-overlay-[^/\s]+)", body).group(1)
@@ -164,6 +165,12 @@ class Transform:
             self.note(first, "COPY . . then RUN chmod -R %s ." % mode,
                       "symbolic --chmod needs a newer BuildKit than podman 4.3 or docker 20.10 have")
             return "COPY . .\nRUN chmod -R %s ." % mode
+        made = re.findall(r"/opt/hermes/(?:ui-tui|node_modules)\b", body) if kw == "RUN" and "chown" in body else []
+        if made:
+            # 0.15.x chowns what `npm install` made; without it the chown fails on the paths.
+            self.note(first, "RUN mkdir -p %s, then the same step" % " ".join(made),
+                      "npm install made them; it needs the network")
+            return "RUN mkdir -p %s\nRUN %s" % (" ".join(made), body[len("RUN "):] if body.startswith("RUN ") else body)
         if kw == "RUN" and re.search(r"\b(curl|wget|apt-get|npm|npx|pip|uv)\b", body):
             sys.exit("offline: a step that needs the network and that no rule replaces:\n" + body)
         return body
@@ -213,6 +220,10 @@ def version_of(release_dir):
 def main(argv):
     if len(argv) == 2 and argv[0] == "--apt":
         suite, packages = apt_step(open(os.path.join(argv[1], "Dockerfile")).read())
+        # `python3 -m venv` stands in for uv's venv (the uv sync rule): releases whose
+        # apt-get step lacks python3-venv (0.15.x) get it in the base.
+        if "python3-venv" not in packages:
+            packages.append("python3-venv")
         print(suite, ",".join(packages))
         return 0
     if len(argv) == 2 and argv[0] == "--extras":
