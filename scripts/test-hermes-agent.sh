@@ -43,7 +43,7 @@ for version in "${versions[@]}"; do
   summary=$(tail -1 "$venv/pytest.log")
   echo "hermes-agent $version: $summary" >&2
   if [ $rc = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); cat "$venv/pytest.log" >&2; fi
-  printf '| %s | `%s` | %s | %s |\n' "$version" "$patch" "$unpatched" "$summary" >> "$results"
+  printf '| %s | %s | %s | %s |\n' "$version" "\`$patch\`" "$unpatched" "$summary" >> "$results"
 done
 cat "$results"
 echo "$passed passed, $failed failed"

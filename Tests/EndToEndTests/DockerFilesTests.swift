@@ -7,7 +7,7 @@ extension EndToEnd {
 struct DockerFilesTests {
     static let shellFiles: [String] = {
         var files = [String]()
-        for dir in ["docker", "scripts", "Tests/fixture", "Tests/engine", ".ci"] {
+        for dir in ["docker", "scripts", "Tests/fixture", "Tests/engine", "Tests/hermes-agent", ".ci"] {
             let base = repoDir + "/" + dir
             guard let e = FileManager.default.enumerator(atPath: base) else { continue }
             for case let rel as String in e {
