@@ -312,7 +312,20 @@ def cli_checks(checks, version, table):
 
 def failure_checks(checks, tag, version, release, table, label):
     """f: real failures give the same exit code and last line in both images."""
-    failure_checks(checks, tag, version, release, table, label)
+    for name, ours_args, glue_args in FAILURES:
+        r = {kind: run(cli_image(kind, version, release), args, HOST, timeout=90)
+             for kind, args in (("before", glue_args), ("ours", ours_args))}
+        last = {k: last_line(r[k].stderr, r[k].stdout) for k in r}
+        checks.check("f. %s: the same exit code and last line" % name, tag,
+                     r["ours"].rc == r["before"].rc and r["ours"].rc not in (0, None) and last["ours"] == last["before"],
+                     "before %s %r, ours %s %r" % (r["before"].rc, last["before"][:80], r["ours"].rc, last["ours"][:80]))
+        table.append((label, "f. " + name, "exit %s: %s" % (r["before"].rc, last["before"][:60]),
+                      "exit %s: %s" % (r["ours"].rc, last["ours"][:60])))
+
+
+def _has_intent(release):
+    """Whether the release's CLI persists the operator's intent (0.17.0 on)."""
+    return tuple(map(int, release.split("."))) >= (0, 17, 0)
 
 
 def release_checks(checks, version, release, table):
@@ -325,12 +338,27 @@ def release_checks(checks, version, release, table):
     b, o = res["before"], res["ours"]
     label = "%s, hermes-agent %s" % (version, release)
     same = ("b.migrated", "b.started", "a.banner", "a.reconcile", "a.ids", "a.log-uid", "a.health", "a.status",
-            "a.stop", "a.start", "a.restart", "a.restart-down", "a.restart-up", "a.kill9", "d.create", "d.start",
+            "a.stop", "a.start", "a.restart", "a.restart-up", "a.kill9", "d.create", "d.start",
             "d.restart", "e.config", "c.dashboard", "a.sigterm", "a.stop-exit")
     for key in same:
         checks.check("%s: ours as the glue's" % key, tag, o.get(key) == b.get(key),
                      "before %r, ours %r" % (b.get(key), o.get(key)))
         table.append((label, key, b.get(key), o.get(key)))
+    # Releases whose CLI writes no intent (before 0.17.0): the reconcile reads the gateway's
+    # own last status write, and a stop sent while the gateway that `gateway restart` just
+    # started is still starting leaves that status unwritten (seen once on ours, in CI;
+    # isolated, both images log prior_state=stopped). The release's race, in either image:
+    # compared are the boot and the CMD's gateway coming up; the reconcile's line is shown.
+    key = "a.restart-down"
+    if _has_intent(release):
+        checks.check("%s: ours as the glue's" % key, tag, o.get(key) == b.get(key),
+                     "before %r, ours %r" % (b.get(key), o.get(key)))
+    else:
+        pick = lambda r: None if r is None else (r[0], r[2])  # noqa: E731
+        checks.check("%s: booted, and the CMD's gateway up, as the glue's" % key, tag,
+                     pick(o.get(key)) == pick(b.get(key)) == (True, True),
+                     "before %r, ours %r" % (b.get(key), o.get(key)))
+    table.append((label, key + " (booted, reconcile saw stopped, gateway up)", b.get(key), o.get(key)))
     checks.check("a. gateway-default runs as hermes in /opt/data and answers /health", tag,
                  o.get("a.ids") == (10000, 10000, [10000], "/opt/data") and o.get("a.health") is True,
                  "ours %r %r" % (o.get("a.ids"), o.get("a.health")))
