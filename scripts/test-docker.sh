@@ -26,10 +26,12 @@ if [ $# -eq 0 ]; then
   v=${S6_VERSIONS%% *}
   results=${UPSTREAM_RESULTS:-$root/.build/engine-results/upstream.md}
   : > "$results"
+  failed=0
   for r in $CLI_RELEASES; do
     printf '\nhermes-agent %s:\n\n' "$r" >> "$results"
     .build/tools/bin/python Tests/engine/upstream_suite.py "$(release_dir "$r")" "$(before_cli_image "$v" "$r")" \
-      "$(ours_cli_image "$v" "$r")" "$results.$r"
+      "$(ours_cli_image "$v" "$r")" "$results.$r" || failed=1
     cat "$results.$r" >> "$results"
   done
+  exit "$failed"
 fi

@@ -26,6 +26,7 @@ import json
 import os
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from engine import Container, engine, remove, run
 from test_diff import program_stdout
@@ -334,7 +335,11 @@ def release_checks(checks, version, release, table):
     in gateway_state.json) it gives neither image; ours must see what the glue's sees,
     with every slot exec'ing privdrop."""
     tag = "%s real CLI hermes-agent %s" % (version, release)
-    res = {kind: scenario(kind, version, release) for kind in ("before", "ours")}
+    # The two images at once: what the release lacks is waited for until the timeout, in
+    # both (the profile gateway after a restart, the dashboard container's page).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {kind: pool.submit(scenario, kind, version, release) for kind in ("before", "ours")}
+        res = {kind: f.result() for kind, f in futures.items()}
     b, o = res["before"], res["ours"]
     label = "%s, hermes-agent %s" % (version, release)
     same = ("b.migrated", "b.started", "a.banner", "a.reconcile", "a.ids", "a.log-uid", "a.health", "a.status",

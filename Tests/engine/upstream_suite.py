@@ -14,6 +14,7 @@ test (test, before, ours), writes the table to RESULTS.md, and ends with
 it fails on both and is not in BOTH_FAIL (which says why), or when BOTH_FAIL lists it and
 it passes on either (the reason would be stale)."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,16 +25,32 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DOCKER = os.environ.get("HERMES_DOCKER", "/usr/bin/docker")
 
-# Tests that need what an offline build cannot have, so that they fail on any stand-in:
-# test id -> why. They run anyway, and must fail on both (a pass means the entry is stale).
+# Tests that fail on any stand-in of a release, by release: test id -> why. They run
+# anyway, and must fail on both (a pass means the entry is stale).
 BOTH_FAIL = {
-    "tests/docker/test_stage2_browser_discovery.py::test_stage2_discovers_chromium_binary":
-        "needs Playwright's Chromium under /opt/hermes/.playwright (npx playwright install: network)",
-    "tests/docker/test_stage2_browser_discovery.py::test_stage2_browser_path_accessible_to_hermes_user":
-        "needs Playwright's Chromium under /opt/hermes/.playwright (npx playwright install: network)",
-    "tests/docker/test_tui_prebuilt_bundle.py::test_prebuilt_bundle_present_and_no_runtime_install":
-        "needs the prebuilt TUI bundle (ui-tui npm run build: node and npm, network)",
+    "0.19.0": {
+        "tests/docker/test_stage2_browser_discovery.py::test_stage2_discovers_chromium_binary":
+            "needs Playwright's Chromium under /opt/hermes/.playwright (npx playwright install: network)",
+        "tests/docker/test_stage2_browser_discovery.py::test_stage2_browser_path_accessible_to_hermes_user":
+            "needs Playwright's Chromium under /opt/hermes/.playwright (npx playwright install: network)",
+        "tests/docker/test_tui_prebuilt_bundle.py::test_prebuilt_bundle_present_and_no_runtime_install":
+            "needs the prebuilt TUI bundle (ui-tui npm run build: node and npm, network)",
+    },
+    "0.15.0": {
+        "tests/docker/test_dashboard.py::test_dashboard_port_override":
+            "hermes dashboard cannot start from 0.15.0's PyPI package: its sdist and wheel lack "
+            "hermes_cli/dashboard_auth/, which web_server.py imports (ModuleNotFoundError; the published "
+            "image has it from the git tree). The tests that only look for the process pass",
+        "tests/docker/test_tui_passthrough.py::test_tty_passthrough_to_container":
+            "the test takes the first number on the terminal, which is the boot log's (the skills "
+            "sync's '0 updated'), not tput's; upstream fixed the test itself later (0.19.0's reads a marker)",
+    },
 }
+
+
+def release_version(release_dir):
+    m = re.search(r'^version\s*=\s*"([^"]+)"', open(os.path.join(release_dir, "pyproject.toml")).read(), re.M)
+    return m.group(1)
 
 
 def run_suite(release, image, jobs):
@@ -86,14 +103,15 @@ def main(argv):
         sys.exit(__doc__)
     release, before_image, ours_image = argv[:3]
     jobs = int(os.environ.get("UPSTREAM_JOBS", "3"))
+    both_fail = BOTH_FAIL.get(release_version(release), {})
     before = run_suite(release, before_image, jobs)
     ours = run_suite(release, ours_image, jobs)
     rows, passed, failed = [], 0, 0
     for test in sorted(set(before) | set(ours)):
         b, o = before.get(test, ("missing", "")), ours.get(test, ("missing", ""))
-        if test in BOTH_FAIL:
+        if test in both_fail:
             ok = b[0] == "failed" and o[0] == "failed"
-            note = BOTH_FAIL[test] if ok else "listed as failing on both, but: before %s, ours %s" % (b[0], o[0])
+            note = both_fail[test] if ok else "listed as failing on both, but: before %s, ours %s" % (b[0], o[0])
         elif b[0] == "passed":
             ok = o[0] == "passed"
             note = "" if ok else o[1]
