@@ -14,7 +14,6 @@ test (test, before, ours), writes the table to RESULTS.md, and ends with
 it fails on both and is not in BOTH_FAIL (which says why), or when BOTH_FAIL lists it and
 it passes on either (the reason would be stale)."""
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,9 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(HERE, "release"))
+from offline import version_of  # noqa: E402  (the release's version, from its pyproject.toml)
+
 DOCKER = os.environ.get("HERMES_DOCKER", "/usr/bin/docker")
 
 # Tests that fail on any stand-in of a release, by release: test id -> why. They run
@@ -46,11 +48,6 @@ BOTH_FAIL = {
             "sync's '0 updated'), not tput's; upstream fixed the test itself later (0.19.0's reads a marker)",
     },
 }
-
-
-def release_version(release_dir):
-    m = re.search(r'^version\s*=\s*"([^"]+)"', open(os.path.join(release_dir, "pyproject.toml")).read(), re.M)
-    return m.group(1)
 
 
 def run_suite(release, image, jobs):
@@ -103,7 +100,7 @@ def main(argv):
         sys.exit(__doc__)
     release, before_image, ours_image = argv[:3]
     jobs = int(os.environ.get("UPSTREAM_JOBS", "3"))
-    both_fail = BOTH_FAIL.get(release_version(release), {})
+    both_fail = BOTH_FAIL.get(version_of(release), {})
     before = run_suite(release, before_image, jobs)
     ours = run_suite(release, ours_image, jobs)
     rows, passed, failed = [], 0, 0

@@ -170,7 +170,7 @@ class Transform:
             # 0.15.x chowns what `npm install` made; without it the chown fails on the paths.
             self.note(first, "RUN mkdir -p %s, then the same step" % " ".join(made),
                       "npm install made them; it needs the network")
-            return "RUN mkdir -p %s\nRUN %s" % (" ".join(made), body[len("RUN "):] if body.startswith("RUN ") else body)
+            return "RUN mkdir -p %s\n%s" % (" ".join(made), body)
         if kw == "RUN" and re.search(r"\b(curl|wget|apt-get|npm|npx|pip|uv)\b", body):
             sys.exit("offline: a step that needs the network and that no rule replaces:\n" + body)
         return body

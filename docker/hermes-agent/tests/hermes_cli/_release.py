@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-from gateway import status
 from hermes_cli import container_boot as cb
 from hermes_cli import service_manager as sm
 
@@ -31,21 +30,24 @@ def version():
     return dist_version("hermes-agent")
 
 
+def _apply():
+    """docker/hermes-agent/apply.py, the image build's patcher."""
+    sys.path.insert(0, str(Path(os.environ["HERMES_REPO"]) / "docker" / "hermes-agent"))
+    import apply  # noqa: PLC0415
+    return apply
+
+
 def patch_file():
     """The patch the releases file names for the installed release."""
-    repo = Path(os.environ["HERMES_REPO"])
-    here = repo / "docker" / "hermes-agent"
-    sys.path.insert(0, str(here))
-    import apply  # noqa: PLC0415
-    return here / apply.read_releases()[version()]["patch"]
+    apply = _apply()
+    return apply.HERE / apply.read_releases()[version()]["patch"]
 
 
 @functools.lru_cache(maxsize=None)
 def pristine(module):
     """The release's own module (the installed, patched file with the patch reversed),
     imported under another name beside the patched one."""
-    sys.path.insert(0, str(Path(os.environ["HERMES_REPO"]) / "docker" / "hermes-agent"))
-    import apply  # noqa: PLC0415
+    apply = _apply()
     mod = sys.modules[module]
     rel = module.replace(".", "/") + ".py"
     for path, hunks in apply.parse_patch(patch_file().read_text()):
