@@ -3,7 +3,7 @@
 // the harness. Each checks properties, not just "does not crash".
 import CHermes
 
-enum Target { case passwd, account, envdir, routing, options, profile, procstat, groups, capeff, runcheck }
+enum Target { case passwd, account, envdir, routing, options, procstat, groups, capeff, runcheck }
 
 nonisolated(unsafe) private var target: Target? = nil  // set once, on the first input
 
@@ -13,7 +13,7 @@ private func chosenTarget() -> Target {
     let t: Target
     if name.equals("account") { t = .account } else if name.equals("envdir") { t = .envdir }
     else if name.equals("routing") { t = .routing } else if name.equals("options") { t = .options }
-    else if name.equals("profile") { t = .profile } else if name.equals("procstat") { t = .procstat }
+    else if name.equals("procstat") { t = .procstat }
     else if name.equals("groups") { t = .groups } else if name.equals("capeff") { t = .capeff }
     else if name.equals("runcheck") { t = .runcheck }
     else { t = .passwd }
@@ -34,7 +34,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .envdir: fuzzEnvdir(input)
     case .routing: fuzzRouting(input)
     case .options: fuzzOptions(input)
-    case .profile: fuzzProfile(input)
     case .procstat: fuzzProcStat(input)
     case .groups: fuzzGroups(input)
     case .capeff: fuzzCapEff(input)
@@ -219,28 +218,6 @@ private func fuzzOptions(_ input: Bytes) {
     case .failure(let f):
         check(f.exitCode == ExitCode.usage, "a bad option or value is a usage error")
     }
-}
-
-/// A profile name: the rule, checked against an independent reading, and the slot files
-/// of a valid name (the name appears as given; no with-contenv, s6-setuidgid or id -u).
-private func fuzzProfile(_ input: Bytes) {
-    func lowerOrDigit(_ c: UInt8) -> Bool { (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) }
-    let expected = !input.isEmpty && input.count <= 251 && lowerOrDigit(input[0])
-        && input.allSatisfy { lowerOrDigit($0) || $0 == 0x5F || $0 == 0x2D }
-    let valid = GatewaySlot.isValidProfile(input)
-    check(valid == expected, "^[a-z0-9][a-z0-9_-]*$, at most 251 bytes")
-    guard valid else { return }
-    let files = GatewaySlot.files(profile: input, down: input.count % 2 == 0)
-    check(files.count == (input.count % 2 == 0 ? 5 : 4), "type, run, finish, log/run (and down)")
-    for f in files {
-        for word in ["with-contenv", "s6-setuidgid", "id -u"] as [StaticString] {
-            check(!contains(f.contents, Bytes(word)), "no with-contenv, s6-setuidgid or id -u")
-        }
-    }
-    let run = files[1].contents
-    let want = input.equals("default") ? Bytes("hermes hermes gateway run --replace\n") : Bytes("hermes hermes -p ") + input + Bytes(" gateway run --replace\n")
-    check(run.count >= want.count && Array(run.suffix(want.count)) == want, "run ends with the profile's command")
-    check(contains(files[3].contents, Bytes("/logs/gateways/") + input + [0x22]), "log/run writes the profile's directory")
 }
 
 private func contains(_ hay: Bytes, _ needle: Bytes) -> Bool {

@@ -11,7 +11,7 @@ root=$(dirname "$here")
 runs=${1:?usage: Fuzz/long.sh RUNS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options profile procstat groups capeff runcheck)
+[ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options procstat groups capeff runcheck)
 jobs=${JOBS:-2}
 max_len=${MAX_LEN:-65536}
 work=$root/.build/fuzz-long-$(printf %s "${targets[*]}" | tr " " -)

@@ -3,7 +3,7 @@
 # AddressSanitizer, -O), replays the kept corpus Fuzz/corpus/TARGET of each target, then
 # fuzzes it for SECONDS from that corpus (copied: the kept one is not rewritten here;
 # Fuzz/long.sh does the long run and keeps its minimised corpus).
-#   Fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s; targets passwd account envdir routing options profile procstat groups capeff runcheck)
+#   Fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s; targets passwd account envdir routing options procstat groups capeff runcheck)
 # Exits non-zero on any crash or violated property; the reproducer is left in .build/fuzz/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +11,7 @@ root=$(dirname "$here")
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options profile procstat groups capeff runcheck)
+[ ${#targets[@]} -gt 0 ] || targets=(passwd account envdir routing options procstat groups capeff runcheck)
 work=$root/.build/fuzz
 mkdir -p "$work"
 # HermesCore is in folders (System/, Accounts/, ...): every .swift under it.

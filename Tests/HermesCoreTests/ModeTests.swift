@@ -29,10 +29,9 @@ struct ModeTests {
         #expect(Mode.decide(options: o, situation: .underOtherInit(pid1Name: []), root: false) == .supervise(asPID1: false, bootSteps: false))
     }
 
-    @Test("render, help and version come before where it runs, which is then not even looked at")
+    @Test("help and version come before where it runs, which is then not even looked at")
     func ownCommands() {
         func never() -> Situation { Issue.record("situation was read"); return .pid1 }
-        #expect(Mode.decide(options: options { $0.renderGateway = true }, situation: never(), root: true) == .renderGateway)
         #expect(Mode.decide(options: options { $0.help = true }, situation: never(), root: true) == .printHelp)
         #expect(Mode.decide(options: options { $0.version = true }, situation: never(), root: true) == .printVersion)
     }

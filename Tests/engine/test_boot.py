@@ -89,10 +89,12 @@ def boot_checks(checks, version, kind="ours"):
                      "rc %s %r %s" % (boot.returncode, out[-300:], boot.stderr.decode()))
 
         if kind == "ours":
-            rendered = c.exec("/opt/hermes/bin/hermes-init", "--hermes-init-render-gateway", "coder", "--register")
+            # The slot as the image makes one: the patched package renders and registers it.
+            rendered = c.exec("/opt/hermes/.venv/bin/python3", "-c", "from hermes_cli.service_manager import "
+                              "S6ServiceManager as M; M().register_profile_gateway('coder')")
             pid = rendered.returncode == 0 and c.service_pid("/run/service/gateway-coder", "gateway")
             info = pid and c.process(pid)
-            if checks.check("gateway slot: rendered, registered, running", tag, bool(info),
+            if checks.check("gateway slot: rendered by hermes_cli, registered, running", tag, bool(info),
                             "render rc %s %s" % (rendered.returncode, rendered.stderr.decode())):
                 bad = same_as_contenv(info["env"], contenv, SHARED)
                 # The slot activates the venv, as the glue's slot did: its bin goes first.

@@ -66,13 +66,6 @@ static inline int CHermes_prctl_set_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
 }
 
-// renameat2 has no wrapper in musl 1.2.3, and syscall is variadic.
-static inline int CHermes_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
-                                    unsigned int flags) {
-    return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
-}
-static inline unsigned int CHermes_RENAME_EXCHANGE(void) { return 1U << 1; }
-
 // The set*id calls as plain system calls. musl wraps each in __synccall, which blocks
 // and restores every signal three times per call so that all threads change together;
 // our programs are single-threaded, so the plain system call is the same change.

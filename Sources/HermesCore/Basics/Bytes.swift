@@ -66,11 +66,6 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// The bytes from `offset` to the end, copied in one block.
-    public func suffix(from offset: Int) -> Bytes {
-        withUnsafeBufferPointer { b in Bytes(copying: b.baseAddress! + offset, count: b.count - offset) }
-    }
-
     /// True when the bytes from `offset` on start with `prefix`.
     public func hasPrefix(_ prefix: Bytes, at offset: Int = 0) -> Bool {
         guard offset >= 0, count - offset >= prefix.count else { return false }

@@ -28,7 +28,7 @@ public enum BootSteps {
         }
         let dir = Bytes(HermesInit.containerEnvironment)
         if !Sys.isDirectory(HermesInit.containerEnvironment.cString) {
-            if !Sys.isDirectory(s6RunDir.cString) { try FileTree.mkdir(Bytes(s6RunDir), 0o755) }
+            if !Sys.isDirectory(s6RunDir.cString) { try makeDirectory(Bytes(s6RunDir), 0o755) }
             try dump(env, into: dir)
         }
         try runSteps(env)
@@ -38,7 +38,7 @@ public enum BootSteps {
     /// Writes `env` as s6-overlay 3.2.2.0+ does: `NAME` holds the value and a newline.
     /// Names that cannot be file names (empty, `.`-led, with `/`) are left out.
     static func dump(_ env: Environment, into dir: Bytes) throws(Failure) {
-        try FileTree.mkdir(dir, 0o755)
+        try makeDirectory(dir, 0o755)
         for entry in env.entries {
             let n = Environment.nameLength(entry)
             guard n > 0, n < entry.count, entry[0] != 0x2E, !entry[..<n].contains(0x2F) else { continue }
@@ -47,7 +47,7 @@ public enum BootSteps {
             path.append(contentsOf: entry[..<n])
             var value = Bytes(entry[(n + 1)...])
             value.append(0x0A)
-            try FileTree.write(path, value, mode: 0o644)
+            try writeFile(path, value, mode: 0o644)
         }
     }
 
@@ -101,5 +101,37 @@ public enum BootSteps {
             throw Failure.unable(code, op, reason)
         }
         withExtendedLifetime(argv) {}
+    }
+
+    /// Runs one system call on `path`; its failure reads `unable to <what><path>: <errno>`.
+    static func call(_ what: StaticString, _ path: Bytes,
+                     _ body: (UnsafePointer<CChar>) throws(Errno) -> Void) throws(Failure) {
+        do throws(Errno) { try Sys.withCPath(path, body) } catch { throw fail(what, path, error) }
+    }
+
+    static func fail(_ what: StaticString, _ path: Bytes, _ error: Errno) -> Failure {
+        var op = Bytes(what)
+        op.add(path)
+        return Failure.system(op, error)
+    }
+
+    /// A directory of exactly `mode` (mkdir's passes through the umask).
+    static func makeDirectory(_ path: Bytes, _ mode: UInt32) throws(Failure) {
+        try call("create directory ", path) { p throws(Errno) in try Sys.mkdir(p, mode) }
+        try call("chmod ", path) { p throws(Errno) in try Sys.chmod(p, mode) }
+    }
+
+    /// Creates `path` (it must not exist) with `contents` and exactly `mode`.
+    static func writeFile(_ path: Bytes, _ contents: Bytes, mode: UInt32) throws(Failure) {
+        var fd: Int32 = -1
+        try call("create ", path) { p throws(Errno) in fd = try Sys.create(p, mode: mode) }
+        defer { Sys.close(fd) }
+        var off = 0
+        while off < contents.count {
+            let n = contents.withUnsafeBytes { Sys.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 { throw fail("write ", path, Errno.current) }
+            off += n
+        }
+        do throws(Errno) { try Sys.chmod(fd, mode) } catch { throw fail("chmod ", path, error) }
     }
 }

@@ -28,8 +28,6 @@ public enum HermesInit {
       --hermes-init-pgroup         PID-1 mode: forward signals to the process group
       --hermes-init-map=FROM:TO    PID-1 mode: remap the final exit code (repeatable)
       --hermes-init-subreaper      not PID 1: supervise as a child subreaper
-      --hermes-init-render-gateway PROFILE [--down] [--register] [--scandir DIR]
-                                   alone: write the s6 slot gateway-PROFILE and exit
 
     ENVIRONMENT
       HERMES_INIT_TRACE=1        one line per decision on stderr
@@ -57,16 +55,13 @@ public enum HermesInit {
         do throws(Failure) {
             try SetuidGuard.refuse()
             let options = try parse(argc: argc, argv: argv)
-            let situation = options.renderGateway || options.help || options.version ? .command : Situation.detect(pid: pid)
+            let situation = options.help || options.version ? .command : Situation.detect(pid: pid)
             let mode = Mode.decide(options: options, situation: situation, root: Sys.effectiveUID() == 0)
             if case .underOtherInit(let name) = situation { diag.warn(otherInitWarning(name, bootSteps: mode.runsBootSteps)) }
             var trace = Trace(enabled: isTruthy(Sys.getenv("HERMES_INIT_TRACE")), diag: diag)
             let first = options.firstArgument
 
             switch mode {
-            case .renderGateway:
-                try renderGateway(argc: argc, argv: argv)
-                Sys.exit(0)
             case .printHelp:
                 Version.printHelp(help)
             case .printVersion:

@@ -2,8 +2,6 @@
 extension HermesInit {
     /// Options hermes-init takes for itself: only leading `--hermes-init-*` arguments.
     public struct Options: Equatable {
-        /// `--hermes-init-render-gateway` came first: the rest is the renderer's.
-        public var renderGateway = false
         public var help = false
         public var version = false
         /// PID-1 mode settings; each also has an environment variable, which the option
@@ -19,10 +17,6 @@ extension HermesInit {
         getenv: (StaticString) -> Bytes? = Sys.getenv
     ) throws(Failure) -> Options {
         var o = Options()
-        if argc > 1, let a = argv[1], cStringEquals(a, "--hermes-init-render-gateway") {
-            o.renderGateway = true
-            return o
-        }
         if let g = getenv("HERMES_INIT_GRACE") { o.supervisor.graceMilliseconds = try parseGrace(g) }
         o.supervisor.processGroup = isTruthy(getenv("HERMES_INIT_PGROUP"))
         o.supervisor.subreaper = isTruthy(getenv("HERMES_INIT_SUBREAPER"))

@@ -1,8 +1,6 @@
 /// What hermes-init does, decided once at start from its arguments and where it runs
 /// (`Situation`). Pure.
 enum Mode: Equatable {
-    /// `--hermes-init-render-gateway`: write a gateway slot and exit.
-    case renderGateway
     case printHelp
     case printVersion
     /// PID 1 with s6-overlay installed: exec `/init` with ourselves as its CMD.
@@ -17,7 +15,6 @@ enum Mode: Equatable {
 
     static func decide(options: HermesInit.Options, situation: @autoclosure () -> Situation,
                        root: @autoclosure () -> Bool) -> Mode {
-        if options.renderGateway { return .renderGateway }
         if options.help { return .printHelp }
         if options.version { return .printVersion }
         let subreaper = options.supervisor.subreaper

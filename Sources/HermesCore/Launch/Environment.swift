@@ -91,12 +91,6 @@ public struct Environment {
 
     public func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? { value(name.raw) }
 
-    /// The value of `name` as a C string in place; nil when unset.
-    public func cValue(_ name: StaticString) -> UnsafeMutablePointer<CChar>? {
-        guard let i = index(name.raw) else { return nil }
-        return slots[i] + name.utf8CodeUnitCount + 1
-    }
-
     /// A copy of the value of `name`, or nil when unset.
     public func get(_ name: Bytes) -> Bytes? {
         name.withUnsafeBytes { n in value(n).map { Bytes(copying: $0.baseAddress!, count: $0.count) } }

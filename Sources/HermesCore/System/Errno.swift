@@ -23,8 +23,6 @@ public struct Errno: Error, Equatable {
     @inline(__always) public static var nameTooLong: Errno { Errno(ENAMETOOLONG) }
     @inline(__always) public static var symlinkLoop: Errno { Errno(ELOOP) }
     @inline(__always) public static var fileTooBig: Errno { Errno(EFBIG) }
-    /// ENXIO: opening a FIFO for writing without blocking when no one reads it.
-    @inline(__always) public static var noReader: Errno { Errno(ENXIO) }
 
     /// The text of `strerror`, as bytes.
     public var description: Bytes {

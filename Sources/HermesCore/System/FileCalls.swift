@@ -1,24 +1,14 @@
 import CHermes
 
-/// The calls that change files, for the gateway slot and the boot steps. Each throws
-/// the errno it failed with.
+/// The calls that change files, for the boot steps, and the current directory. Each
+/// throws the errno it failed with.
 extension Sys {
     @inline(__always)
     static func check(_ r: Int32) throws(Errno) { if r != 0 { throw Errno.current } }
 
     public static func mkdir(_ path: UnsafePointer<CChar>, _ mode: UInt32) throws(Errno) { try check(CHermes.mkdir(path, mode_t(mode))) }
-    public static func mkfifo(_ path: UnsafePointer<CChar>, _ mode: UInt32) throws(Errno) { try check(CHermes.mkfifo(path, mode_t(mode))) }
     public static func chmod(_ path: UnsafePointer<CChar>, _ mode: UInt32) throws(Errno) { try check(CHermes.chmod(path, mode_t(mode))) }
     public static func chmod(_ fd: Int32, _ mode: UInt32) throws(Errno) { try check(fchmod(fd, mode_t(mode))) }
-    /// `lchown`: the link itself, never what it points to.
-    public static func chown(_ path: UnsafePointer<CChar>, _ uid: UInt32, _ gid: UInt32) throws(Errno) { try check(lchown(path, uid, gid)) }
-    public static func rename(_ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>) throws(Errno) { try check(CHermes.rename(from, to)) }
-    /// `renameat2(RENAME_EXCHANGE)`: swaps two paths in one step.
-    public static func exchange(_ a: UnsafePointer<CChar>, _ b: UnsafePointer<CChar>) throws(Errno) {
-        try check(CHermes_renameat2(AT_FDCWD, a, AT_FDCWD, b, CHermes_RENAME_EXCHANGE()))
-    }
-    public static func unlink(_ path: UnsafePointer<CChar>) throws(Errno) { try check(CHermes.unlink(path)) }
-    public static func rmdir(_ path: UnsafePointer<CChar>) throws(Errno) { try check(CHermes.rmdir(path)) }
 
     /// Creates a new file for writing with `mode` (less the umask): never an existing
     /// file, never through a symlink. Close-on-exec.

@@ -15,20 +15,12 @@ extension Sys {
         @inline(__always) func isType(_ t: Int32) -> Bool { mode & UInt32(S_IFMT) == UInt32(t) }
         public var isRegular: Bool { isType(S_IFREG) }
         public var isDirectory: Bool { isType(S_IFDIR) }
-        public var isFIFO: Bool { isType(S_IFIFO) }
     }
 
     /// `stat(path)`, following symlinks; nil when it fails (errno says why).
     public static func status(_ path: UnsafePointer<CChar>) -> FileStatus? {
         var st = stat()
         return stat(path, &st) == 0 ? FileStatus(st) : nil
-    }
-
-    /// `lstat(path)`: the link itself, not what it points to.
-    public static func linkStatus(_ path: UnsafePointer<CChar>) throws(Errno) -> FileStatus {
-        var st = stat()
-        try check(lstat(path, &st))
-        return FileStatus(st)
     }
 
     /// `fstat(fd)`.
@@ -53,9 +45,6 @@ extension Sys {
 
     /// `access(path, X_OK)`: a file we may execute, or a directory we may enter.
     public static func mayExecute(_ path: UnsafePointer<CChar>) -> Bool { access(path, X_OK) == 0 }
-
-    /// `access(path, X_OK)`, throwing why not.
-    public static func checkExecute(_ path: UnsafePointer<CChar>) throws(Errno) { try check(access(path, X_OK)) }
 }
 
 /// statvfs, reduced to the two mount flags hermes-init looks at.

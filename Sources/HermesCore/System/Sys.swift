@@ -143,27 +143,6 @@ public enum Sys {
         }
     }
 
-    /// Reads a file the caller knows is regular (its directory entry said so) without
-    /// asking fstat for its size: a short read of a regular file is its end, so a small
-    /// file takes one read. Fails with `EFBIG` past `limit` bytes.
-    public static func readRegular(_ fd: Int32, limit: Int) throws(Errno) -> Bytes {
-        // The first read goes into a buffer on the stack, so a small file costs one
-        // allocation of its own size and touches no fresh heap page.
-        var failure: Errno? = nil
-        var full = false
-        var result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buf -> Bytes in
-            let n = read(fd, buf.baseAddress, buf.count)
-            if n < 0 { failure = Errno.current; return [] }
-            full = n == buf.count
-            return Bytes(copying: buf.baseAddress!, count: n)
-        }
-        if let failure { throw failure }
-        if !full { return result }
-        // Longer than the stack buffer (rare for one variable): the rest as any file.
-        result.append(contentsOf: try readAll(fd, limit: limit - result.count))
-        return result
-    }
-
     /// Reads one of the image's own small files (/etc/passwd, /etc/group, the venv's
     /// activate, the subcommand list), regular files in any image, and hands its bytes
     /// to `body`: one read into the scratch page (`CHermes_scratchPage`), no fstat (a
