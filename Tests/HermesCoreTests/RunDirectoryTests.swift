@@ -12,13 +12,13 @@ struct RunDirectoryTests {
         #expect(RunDirectory.problem(nil, s6FixesIt: false) == nil)
     }
 
-    @Test("read-only or noexec: exit 100, the cause and the flag that fixes it")
+    @Test("M3: read-only or noexec: exit 78 (setup), the cause and the flag that fixes it")
     func fails() throws {
         let ro = try #require(RunDirectory.problem(Sys.MountFlags(readOnly: true, noExec: true), s6FixesIt: false))
-        #expect(ro.exitCode == 100)
+        #expect(ro.exitCode == 78)
         #expect(message(ro)!.hasPrefix("unable to boot s6-overlay: /run is on a read-only file system"))
         let noexec = try #require(RunDirectory.problem(Sys.MountFlags(readOnly: false, noExec: true), s6FixesIt: false))
-        #expect(noexec.exitCode == 100)
+        #expect(noexec.exitCode == 78)
         #expect(message(noexec)!.hasPrefix("unable to boot s6-overlay: /run is mounted noexec"))
         #expect(message(noexec)!.contains("--tmpfs /run:exec"))
     }

@@ -79,7 +79,7 @@ extension Credentials {
                 m.add(" has no entry in /etc/passwd; give the group too, as ")
                 m.add(decimal: uid)
                 m.add(":GID")
-                throw Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), m)
+                throw Failure.unable(ExitCode.account, Bytes("resolve account"), m)
             }
             entry = e
         }
@@ -92,6 +92,6 @@ extension Credentials {
         var m = Bytes("unknown ")
         m.add(kind)
         m.add(name)
-        return Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), m)
+        return Failure.unable(ExitCode.account, Bytes("resolve account"), m)
     }
 }

@@ -1,15 +1,18 @@
-/// The exit-code contract, in one place. privdrop and hermes-init use the skarnet
-/// codes before they exec; after an exec the code is the program's own. In PID-1 mode
-/// hermes-init exits with its child's status, or 128+N when signal N killed it.
+/// The exit codes both programs use before they exec, one meaning each; defined, with the
+/// rules that use them, in docs/contract.md ("Exit codes"). After an exec the code is the
+/// program's own; as an init hermes-init exits with its child's status, or 128+N.
 public enum ExitCode {
-    /// Unknown user or group, or an account with no usable passwd entry.
-    public static let unknownAccount: Int32 = 1
-    /// Bad options or an account spec that cannot be parsed.
+    /// The account cannot be used: unknown (D2), or hermes-init's start uid (R3).
+    public static let account: Int32 = 1
+    /// The installation or the container's setup makes the start unsafe or impossible
+    /// (D9, M3): sysexits' EX_CONFIG.
+    public static let setup: Int32 = 78
+    /// The command line is wrong.
     public static let usage: Int32 = 100
-    /// A system call failed before the exec (reading /etc files and envdirs included).
+    /// A system call failed, or the kernel refused or would refuse a change.
     public static let systemCall: Int32 = 111
     /// The program was found but could not be executed.
     public static let cannotExecute: Int32 = 126
-    /// The program, or the interpreter named in its `#!` line, was not found.
+    /// The program, the interpreter named in its `#!` line, or its loader was not found.
     public static let notFound: Int32 = 127
 }

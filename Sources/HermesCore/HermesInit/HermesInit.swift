@@ -36,11 +36,8 @@ public enum HermesInit {
       HERMES_INIT_GRACE, HERMES_INIT_PGROUP, HERMES_INIT_MAP, HERMES_INIT_SUBREAPER
                                  as the options of the same names
 
-    EXIT CODES
-      1 started as a uid that is not root or hermes's; 100 usage; 111 a system call
-      failed; 126 cannot execute; 127 not found; otherwise the program's own.
-
-    The rules, routing, where it runs and PID-1 mode in full: docs/hermes-init.md.
+    The rules (R1-R12, where it runs, the boot steps, the init) and the exit codes:
+    docs/contract.md; explained with examples: docs/hermes-init.md.
 
     """
 

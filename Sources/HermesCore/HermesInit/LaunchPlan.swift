@@ -197,8 +197,8 @@ extension HermesInit {
         } else {
             reason.add(" and there is no hermes user in /etc/passwd; this is not supported")
         }
-        diag.report("fatal", Failure.unable(ExitCode.unknownAccount, op, reason).message)
+        diag.report("fatal", Failure.unable(ExitCode.account, op, reason).message)
         diag.report("hint", Bytes("do not use --user; start the container as root and pass -e HERMES_UID=$(id -u) -e HERMES_GID=$(id -g) (on NAS boxes -e PUID=... -e PGID=...): the image remaps the hermes user to those ids and gives it /opt/data"))
-        Sys.exit(ExitCode.unknownAccount)
+        Sys.exit(ExitCode.account)
     }
 }

@@ -23,7 +23,7 @@ enum RunDirectory {
             return nil
         }
         reason.add(fix)
-        return Failure.unable(ExitCode.usage, Bytes("boot s6-overlay"), reason)
+        return Failure.unable(ExitCode.setup, Bytes("boot s6-overlay"), reason)
     }
 
     /// `S6_READ_ONLY_ROOT` as s6-overlay's preinit reads it: `test "0$V" -ne 0` in dash

@@ -3,7 +3,7 @@
 public enum SetuidGuard {
     public static func refuse() throws(Failure) {
         if Sys.isSecureExecution() {
-            throw Failure.unable(ExitCode.systemCall, Bytes("start"),
+            throw Failure.unable(ExitCode.setup, Bytes("start"),
                                  Bytes("refusing to run as a setuid or setgid program"))
         }
     }

@@ -49,7 +49,7 @@ public enum Privdrop {
                 var m = Bytes("uid ")
                 m.add(decimal: target.uid)
                 m.add(" has no passwd entry to take HOME from")
-                throw Failure.unable(ExitCode.unknownAccount, Bytes("resolve account"), m)
+                throw Failure.unable(ExitCode.account, Bytes("resolve account"), m)
             }
             envChanges.append(.set(Bytes("HOME"), entry.home))
             envChanges.append(.set(Bytes("USER"), entry.name))

@@ -14,7 +14,7 @@ extension Privdrop {
       ""                change nothing, just exec PROG
     As root the groups, gid and uid are set in that order and verified. Already running
     as the target uid (not root), PROG runs unchanged and keeps its groups. Any other
-    non-root caller is refused (exit 111).
+    non-root caller is refused.
 
     OPTIONS
       --envdir DIR      first load DIR as s6-overlay's with-contenv does
@@ -30,13 +30,8 @@ extension Privdrop {
       --version         print the version
       --                end of options
 
-    EXIT CODES
-      1    unknown user or group, or a bare uid with no passwd entry
-      100  usage error
-      111  a system call failed (reading /etc files and DIR included)
-      126  PROG found but could not be executed
-      127  PROG, or its #! interpreter, not found
-    otherwise PROG's own exit code. In full: docs/privdrop.md.
+    The rules (D1-D9) and the exit codes: docs/contract.md; the options in full:
+    docs/privdrop.md.
 
     """
 
