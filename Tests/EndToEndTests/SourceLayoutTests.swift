@@ -35,8 +35,93 @@ struct SourceLayoutTests {
             if path != "System/Spawn.swift" && code.contains(where: { $0.range(of: #"\bfork\("#, options: .regularExpression) != nil }) {
                 found.append("\(path): forks (Spawn does)")
             }
+            if path != "System/FileReader.swift" && code.contains(where: { $0.contains("CHermes_scratchPage") }) {
+                found.append("\(path): takes the scratch page (FileReader owns it)")
+            }
+            if path != "Launch/PreparedExec.swift" && code.contains(where: { $0.contains("Sys.execve(") }) {
+                found.append("\(path): execs (PreparedExec does)")
+            }
+            if code.contains(where: { $0.contains("nonisolated(unsafe)") }) {
+                found.append("\(path): a mutable global")
+            }
         }
         return found
+    }
+
+    /// Public functions of HermesCore that nothing outside the tests calls: the name is
+    /// written nowhere in Sources/ but on its own declaration line.
+    static func uncalledPublicFunctions(_ sources: [String: String]) throws -> [String] {
+        let all = sources.values.joined(separator: "\n")
+        let decl = try NSRegularExpression(pattern: #"public (?:static |mutating |convenience )*func ([A-Za-z_][A-Za-z0-9_]*)"#)
+        var uncalled = Set<String>()
+        for text in sources.values {
+            for m in decl.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let name = String(text[Range(m.range(at: 1), in: text)!])
+                let uses = try NSRegularExpression(pattern: "\\b" + name + "\\b")
+                    .numberOfMatches(in: all, range: NSRange(all.startIndex..., in: all))
+                let declarations = try NSRegularExpression(pattern: "func " + name + "\\b")
+                    .numberOfMatches(in: all, range: NSRange(all.startIndex..., in: all))
+                if uses <= declarations { uncalled.insert(name) }
+            }
+        }
+        return uncalled.sorted()
+    }
+
+    static func allSources() throws -> [String: String] {
+        var files = try coreSources()
+        for entry in ["HermesInit", "Privdrop"] {
+            files[entry + "/Entry.swift"] = try String(contentsOfFile: repoDir + "/Sources/\(entry)/Entry.swift", encoding: .utf8)
+        }
+        return files
+    }
+
+    @Test("every public function of HermesCore has a caller outside the tests")
+    func publicFunctionsAreCalled() throws {
+        #expect(try Self.uncalledPublicFunctions(Self.allSources()) == [])
+        // The check can fail: a public function nothing calls is caught, a called one is not.
+        let bad = ["A.swift": "public func lonely() {}\npublic func used() {}\n", "B.swift": "let x = used()\n"]
+        #expect(try Self.uncalledPublicFunctions(bad) == ["lonely"])
+    }
+
+    @Test("HermesCore stays small: at most 3,800 lines")
+    func size() throws {
+        let lines = try Self.coreSources().values.reduce(0) { $0 + $1.split(separator: "\n", omittingEmptySubsequences: false).count - 1 }
+        #expect(lines <= 3800, "\(lines) lines")
+        #expect(lines > 1000)
+    }
+
+    @Test("the scratch page cannot be read into while directory records hold it: the compiler refuses")
+    func scratchPageExclusive() throws {
+        // The module this test bundle was built with, next to it.
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.path + "/Modules/HermesCore.swiftmodule") {
+            url.deleteLastPathComponent()
+        }
+        let modules = url.path + "/Modules"
+        try #require(url.path != "/", "no HermesCore.swiftmodule next to \(CommandLine.arguments[0])")
+        func typecheck(_ body: String) throws -> Result {
+            let d = try TempDir()
+            let file = d.path + "/Use.swift"
+            try ("import HermesCore\nfunc use(_ fd: Int32, _ path: UnsafePointer<CChar>) throws {\n" + body + "\n}\n")
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            // SIL, not just types: exclusivity is checked there.
+            return try run(["/usr/bin/env", "swiftc", "-emit-sil", "-o", "/dev/null", "-I", modules, "-I", repoDir + "/Sources/CHermes/include", file])
+        }
+        let fine = try typecheck("""
+            var reader = FileReader(execFollows: false)
+            _ = try reader.readSmallFile(path)
+            try reader.withDirectoryRecords(fd, { records, descriptors throws(Failure) in descriptors.done(fd) },
+                                            failure: { Failure.system([], $0) })
+            """)
+        #expect(fine.status == 0, "\(fine.err)")
+        let overlapping = try typecheck("""
+            var reader = FileReader(execFollows: false)
+            try reader.withDirectoryRecords(fd, { records, descriptors throws(Failure) in
+                _ = try? reader.readSmallFile(path)
+            }, failure: { Failure.system([], $0) })
+            """)
+        #expect(overlapping.status != 0)
+        #expect(overlapping.err.contains("overlapping accesses to 'reader'"), "\(overlapping.err)")
     }
 
     @Test("HermesCore is in its folders; only System/ reaches the C module; errno and fork each in one place")
@@ -58,12 +143,18 @@ struct SourceLayoutTests {
             "Launch/Errno2.swift": "let e = CHermes_errno()\n",
             "HermesInit/Forker.swift": "let p = fork()\n",
             "System/Fine.swift": "import CHermes\n// fork() in a comment is fine\n",
+            "System/Page.swift": "import CHermes\nlet p = CHermes_scratchPage()\n",
+            "HermesInit/Exec2.swift": "let r = Sys.execve(a, b, c)\n",
+            "Launch/Global.swift": "nonisolated(unsafe) var x = 0\n",
         ]
         #expect(Self.violations(bad) == [
             "Accounts/Raw.swift: imports CHermes outside System/",
             "Flat.swift: not in \(Self.folders)",
+            "HermesInit/Exec2.swift: execs (PreparedExec does)",
             "HermesInit/Forker.swift: forks (Spawn does)",
             "Launch/Errno2.swift: reads errno (Errno.current does)",
+            "Launch/Global.swift: a mutable global",
+            "System/Page.swift: takes the scratch page (FileReader owns it)",
         ])
     }
 
@@ -74,7 +165,8 @@ struct SourceLayoutTests {
             .filter { $0.hasSuffix("Tests.swift") }.map { $0.replacingOccurrences(of: "Tests.swift", with: "") }
         for t in tests { #expect(sources.contains(t), "\(t)Tests.swift has no \(t).swift") }
         for concept in ["Descendants", "WaitStatus", "Explain", "ExecLocate", "BootSteps", "Mode", "Spawn", "Sys",
-                        "Envdir", "Environment", "Routing", "Venv", "Situation", "DropPlan", "Credentials"] {
+                        "Envdir", "Environment", "Routing", "Venv", "Situation", "DropPlan", "Credentials",
+                        "CommandRules", "FileReader"] {
             #expect(tests.contains(concept), "no \(concept)Tests.swift")
         }
     }

@@ -33,19 +33,6 @@ struct SyscallTests {
         #expect(throws: Errno(EFBIG)) { try read(dir.appendingPathComponent("f100000").path, limit: 1000) }
         #expect(throws: Errno.noEntry) { try read(dir.appendingPathComponent("nope").path) }
     }
-
-    @Test("small files through the scratch page: every size around its 4 KiB, and past it")
-    func smallFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hermes-small-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for size in [0, 1, 4095, 4096, 4097, 100_000] {
-            let data = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-            let f = dir.appendingPathComponent("f\(size)")
-            try data.write(to: f)
-            #expect(try Sys.readSmallFile(f.path) == Array(data), "size \(size)")
-        }
-    }
 }
 
 @Suite("the CapEff line of /proc/PID/status")

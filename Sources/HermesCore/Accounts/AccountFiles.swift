@@ -5,9 +5,9 @@ public enum AccountFiles {
     public static let groupPath: StaticString = "/etc/group"
 
     /// Reads one of them; a failure names the file.
-    static func load(_ path: StaticString) throws(Failure) -> Bytes {
+    static func load(_ path: StaticString, reader: inout FileReader) throws(Failure) -> Bytes {
         do {
-            return try Sys.readSmallFile(path.cString)
+            return try reader.readSmallFile(path.cString)
         } catch {
             var op = Bytes("read ")
             op.add(path)

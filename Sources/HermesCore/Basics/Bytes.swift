@@ -131,3 +131,9 @@ public func parseID<C: Collection>(_ digits: C) -> UInt32? where C.Element == UI
     }
     return UInt32(value)
 }
+
+extension StaticString {
+    /// The literal's bytes, without its NUL.
+    @inline(__always)
+    var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: utf8Start, count: utf8CodeUnitCount) }
+}

@@ -22,6 +22,7 @@ public struct Diagnostics {
     /// buffered and no atexit handler has business running.
     public func fatal(_ failure: Failure) -> Never {
         report("fatal", failure.message)
+        if let hint = failure.hint { report("hint", Bytes(hint)) }
         Sys.exit(failure.exitCode)
     }
 }

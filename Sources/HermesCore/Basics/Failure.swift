@@ -3,10 +3,13 @@
 public struct Failure: Error {
     public var exitCode: Int32
     public var message: Bytes
+    /// A line that tells the user what to do instead, after the fatal one.
+    public var hint: StaticString? = nil
 
-    public init(_ exitCode: Int32, _ message: Bytes) {
+    public init(_ exitCode: Int32, _ message: Bytes, hint: StaticString? = nil) {
         self.exitCode = exitCode
         self.message = message
+        self.hint = hint
     }
 
     /// `unable to <op>: <strerror(errno)>`, exit 111.

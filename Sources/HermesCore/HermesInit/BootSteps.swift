@@ -15,8 +15,8 @@ public enum BootSteps {
     public static let commandDir: StaticString = "/command"
     static let s6RunDir: StaticString = "/run/s6"
 
-    /// Runs the steps; returns the container environment afterwards, to overlay.
-    public static func run() throws(Failure) -> [Environment.Change] {
+    /// Runs the steps (B1-B3); returns the container environment afterwards, to overlay.
+    public static func run(reader: inout FileReader) throws(Failure) -> [Environment.Change] {
         var env = Environment.current(recording: false)
         if Sys.isDirectory(commandDir.cString) {
             var path = Bytes(commandDir)
@@ -32,10 +32,10 @@ public enum BootSteps {
             try dump(env, into: dir)
         }
         try runSteps(env)
-        return try Envdir.load(dir.nulTerminated) ?? []
+        return try Envdir.load(dir, reader: &reader) ?? []
     }
 
-    /// Writes `env` as s6-overlay 3.2.2.0+ does: `NAME` holds the value and a newline.
+    /// B1: writes `env` as s6-overlay 3.2.2.0+ does: `NAME` holds the value and a newline.
     /// Names that cannot be file names (empty, `.`-led, with `/`) are left out.
     static func dump(_ env: Environment, into dir: Bytes) throws(Failure) {
         try makeDirectory(dir, 0o755)
@@ -51,7 +51,7 @@ public enum BootSteps {
         }
     }
 
-    /// The files of `dir` (/etc/cont-init.d) in name order, each run to its end; none
+    /// B2: the files of `dir` (/etc/cont-init.d) in name order, each run to its end; none
     /// when it does not exist.
     static func runSteps(_ env: Environment, in dir: Bytes = Bytes(stepsDir)) throws(Failure) {
         let names: [Bytes]
@@ -75,15 +75,15 @@ public enum BootSteps {
 
     /// Runs one step as a child (argv is its path alone) and waits for it. A step that
     /// cannot be executed is reported with the reason, as any exec failure is.
-    static func run(step path: Bytes, envp: Environment.Block) throws(Failure) {
+    static func run(step path: Bytes, envp: CStringArray) throws(Failure) {
         var op = Bytes("run boot step ")
         op.add(path)
         let argv = CStringArray([path])
+        let exec = PreparedExec(argv: argv.pointer, envp: envp.pointer, path: nil)
         let started: Spawn.Started
         do throws(Errno) {
             started = try Spawn.start(failureExit: ExitCode.cannotExecute) {
-                Sys.execve(argv.pointer[0]!, argv.pointer, envp.pointer)
-                return ChildReport(phase: 0, code: 0, errno: Errno.current.rawValue)
+                ChildReport(phase: 0, code: 0, errno: exec.attempt().errno)
             }
         } catch {
             throw Failure.system(op, error)

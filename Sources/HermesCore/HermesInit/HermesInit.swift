@@ -41,57 +41,59 @@ public enum HermesInit {
 
     """
 
-    /// The whole program: never returns. The algorithm, top to bottom: as PID 1 block
-    /// every signal; refuse a setuid start; read our own options; decide the mode once;
-    /// do it.
+    /// The whole program, as docs/contract.md orders it; never returns.
     public static func main(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Never {
         let pid = Sys.pid()
-        // As PID 1, signals are blocked before anything else can happen or fail.
-        let originalMask = pid == 1 ? SignalSet.blockAll() : SignalSet()
+        // I1: as PID 1, signals are blocked before anything else can happen or fail.
+        let startMask = pid == 1 ? SignalSet.blockAll() : SignalSet()
         let diag = Diagnostics(program: "hermes-init")
         do throws(Failure) {
-            try SetuidGuard.refuse()
-            let options = try parse(argc: argc, argv: argv)
-            let situation = options.help || options.version ? .command : Situation.detect(pid: pid)
-            let mode = Mode.decide(options: options, situation: situation, root: Sys.effectiveUID() == 0)
-            if case .underOtherInit(let name) = situation { diag.warn(otherInitWarning(name, bootSteps: mode.runsBootSteps)) }
-            var trace = Trace(enabled: isTruthy(Sys.getenv("HERMES_INIT_TRACE")), diag: diag)
-            let first = options.firstArgument
-
-            switch mode {
+            try SetuidGuard.refuse()                                                      // D9
+            let options = try parse(argc: argc, argv: argv)                               // O1
+            switch Mode.decide(options: options, situation: Situation.detect(pid: pid),
+                               root: Sys.effectiveUID() == 0) {
             case .printHelp:
                 Version.printHelp(help)
             case .printVersion:
                 Version.write("hermes-init")
             case .execInit:
-                try RunDirectory.check()
-                originalMask.install()  // the mask survives execve
-                let initArgv = PointerArray(prefix: Bytes(initPath), argv, count: Int(argc))
+                try RunDirectory.check()                                                  // M3
+                startMask.install()                                                       // M2
+                let initArgv = CStringArray(prefix: Bytes(initPath), argv, count: Int(argc))
                 throw Exec.run(argv: initArgv.pointer, envp: Sys.environment, path: nil)
-            case .supervise(let asPID1, let bootSteps):
-                let booted = bootSteps ? try BootSteps.run() : nil
-                let mask = asPID1 ? originalMask : try becomeSubreaper(diag)
-                var decision = try prepare(argc: argc, argv: argv, first: first, trace: &trace, booted: booted)
-                if booted != nil { decision.markExternallySupervised(trace) }
-                var supervisor = options.supervisor
-                supervisor.subreaper = !asPID1
-                Supervisor.run(plan: decision.render(), options: supervisor, originalMask: mask, diag: diag)
-            case .bootStepsThenExec:
-                let booted = try BootSteps.run()
-                Sys.execFollows = true
-                var decision = try prepare(argc: argc, argv: argv, first: first, trace: &trace, booted: booted)
-                decision.markExternallySupervised(trace)
-                try execute(decision.render())
-            case .exec:
-                Sys.execFollows = true
-                try execute(try prepare(argc: argc, argv: argv, first: first, trace: &trace).render())
+            case .launch(let launch):
+                var reader = FileReader(execFollows: launch.supervisor == nil)
+                if let name = launch.otherInit {                                          // M5
+                    diag.warn(otherInitWarning(name, bootSteps: launch.bootSteps))
+                }
+                let booted = launch.bootSteps ? try BootSteps.run(reader: &reader) : nil // B1-B3
+                let mask = launch.supervisor == .subreaper ? try becomeSubreaper(diag) : startMask
+                var trace = Trace(enabled: isTruthy(Sys.getenv("HERMES_INIT_TRACE")), diag: diag)
+                var env = Environment.current(recording: trace.enabled)
+                try loadContainerEnvironment(&env, booted: booted, reader: &reader, trace: &trace) // R2
+                let drop = try account(reader: &reader, trace: trace)                     // R3, R9
+                setHome(&env)                                                             // R4, R5
+                let start = try startDirectory(env, reader: &reader)                      // R6
+                try activateVenv(&env, reader: &reader)                                   // R7
+                try enter(start, &env)                                                    // R6
+                trace.recordChanges(env)
+                var command = try route(argc: argc, argv: argv, first: options.firstArgument,
+                                        env: env, reader: &reader, trace: trace)          // R8
+                if booted != nil { markExternallySupervised(&command, &env, trace) }      // B4
+                let plan = command.plan(env: env, drop: drop)
+                if launch.supervisor != nil {                                             // I1-I5
+                    var supervisor = options.supervisor
+                    supervisor.subreaper = launch.supervisor == .subreaper
+                    Supervisor.run(plan: plan, options: supervisor, originalMask: mask, diag: diag)
+                }
+                try execute(plan)                                                         // R9-R12
             }
         } catch {
             diag.fatal(error)
         }
     }
 
-    /// Drops privileges as planned and execs the program in place.
+    /// R9-R12: drops privileges as planned and execs the program in place.
     static func execute(_ plan: LaunchPlan) throws(Failure) -> Never {
         if case .drop(let credentials) = plan.drop { try credentials.apply() }
         throw Exec.run(argv: plan.argv.pointer, envp: plan.envp.pointer, path: plan.path)

@@ -1,4 +1,4 @@
-/// hermes-init's routing decision: which program the container's arguments run. Pure.
+/// hermes-init's routing decision (R8): which program the container's arguments run. Pure.
 public enum Routing {
     /// Top-level subcommands of the `hermes` CLI: `_BUILTIN_SUBCOMMANDS` of hermes-agent
     /// 0.19.0's hermes_cli/main.py. A first argument naming one of them always goes to
@@ -76,10 +76,11 @@ public enum Routing {
     /// The rules, in order: no arguments → hermes; a hermes subcommand name or anything
     /// starting with `-` → hermes ARGS; a name with `/` → run as given; an executable
     /// file on PATH → run it; otherwise → hermes ARGS.
-    public static func route(first: Bytes?, isSubcommand: (Bytes) -> Bool, locate: (Bytes) -> Bytes?) -> Route {
+    public static func route<E: Error>(first: Bytes?, isSubcommand: (Bytes) throws(E) -> Bool,
+                                       locate: (Bytes) -> Bytes?) throws(E) -> Route {
         guard let first else { return .hermes(.noArguments) }
         if first.first == 0x2D { return .hermes(.leadingDash) }
-        if isSubcommand(first) { return .hermes(.subcommand) }
+        if try isSubcommand(first) { return .hermes(.subcommand) }
         if first.contains(0x2F) { return .program(.hasSlash) }
         if !first.isEmpty, let found = locate(first) { return .program(.onPath(found)) }
         return .hermes(.notOnPath)

@@ -17,6 +17,11 @@ struct Trace {
     var enabled: Bool
     let diag: Diagnostics
 
+    /// Every change the rules made to the environment, when tracing.
+    func recordChanges(_ env: Environment) {
+        if enabled { for c in env.changes { record(.changed(c)) } }
+    }
+
     /// Reports the event when tracing; `event` is only built then.
     func record(_ event: @autoclosure () -> Event) {
         if enabled { diag.report("trace", Trace.render(event())) }

@@ -68,8 +68,9 @@ public enum Envdir {
     /// does not depend on directory order. With `missingOK`, a path that does not exist
     /// or is not a directory gives nil instead of an error. Every value is read
     /// straight into the store, behind its name: one openat and one read for a small
-    /// file, and no copy.
-    public static func read(_ path: UnsafePointer<CChar>, store: StringStore, missingOK: Bool = false) throws(Failure) -> [Item]? {
+    /// file, and no copy. The records sit in `reader`'s page while the files are read.
+    public static func read(_ path: UnsafePointer<CChar>, store: StringStore, reader: inout FileReader,
+                            missingOK: Bool = false) throws(Failure) -> [Item]? {
         // What failed, named only when something did: the fast path builds no message.
         func failure(_ file: UnsafePointer<CChar>?, _ error: Errno?, _ reason: StaticString = "") -> Failure {
             var op = Bytes("read environment directory ")
@@ -86,42 +87,37 @@ public enum Envdir {
             if missingOK && (error == .noEntry || error == .notDirectory) { return nil }
             throw failure(nil, error)
         }
-        defer { Sys.done(dirfd) }
-        let records: Sys.DirectoryRecords
-        // In the scratch page: nothing below reads a small file while the records live.
-        do { records = try Sys.directoryRecords(dirfd, scratch: true) } catch { throw failure(nil, error) }
-        var order = records.offsets
-        order.removeAll { !isVariableName(records.name($0)) }
-        order.sort { a, b in Memory.precedes(records.name(a), records.name(b)) }
-        var items = [Item]()
-        items.reserveCapacity(order.count)
-        for off in order {
-            let name = records.name(off)
-            let item: Item?
-            do {
-                item = try readVariable(dirfd, name, listedRegular: records.isRegular(off), store: store)
-            } catch {
-                throw failure(name, error)
+        defer { reader.descriptors.done(dirfd) }
+        return try reader.withDirectoryRecords(dirfd, { records, descriptors throws(Failure) in
+            var order = records.offsets
+            order.removeAll { !isVariableName(records.name($0)) }
+            order.sort { a, b in Memory.precedes(records.name(a), records.name(b)) }
+            var items = [Item]()
+            items.reserveCapacity(order.count)
+            for off in order {
+                let name = records.name(off)
+                let item: Item?
+                do throws(Errno) {
+                    item = try readVariable(dirfd, name, listedRegular: records.isRegular(off), store: store,
+                                            descriptors: &descriptors)
+                } catch {
+                    throw failure(name, error)
+                }
+                guard let item else { throw failure(name, nil, "not a regular file") }
+                items.append(item)
             }
-            guard let item else { throw failure(name, nil, "not a regular file") }
-            items.append(item)
-        }
-        return items
+            return items
+        }, failure: { failure(nil, $0) })
     }
 
-    /// Reads the directory at `path` (NUL-terminated) into a list of changes, in name
-    /// order; nil as `read` gives it.
-    public static func load(_ path: Bytes, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
+    /// Reads the directory at `path` into a list of changes, in name order; nil as
+    /// `read` gives it.
+    public static func load(_ path: Bytes, reader: inout FileReader, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
         let store = StringStore()
-        var result: Result<[Item]?, Failure> = .success(nil)
-        path.withUnsafeBytes { p in
-            do throws(Failure) {
-                result = .success(try read(p.baseAddress!.assumingMemoryBound(to: CChar.self), store: store, missingOK: missingOK))
-            } catch {
-                result = .failure(error)
-            }
+        let read = try Sys.withCPath(path) { p throws(Failure) in
+            try Envdir.read(p, store: store, reader: &reader, missingOK: missingOK)
         }
-        guard let items = try result.get() else { return nil }
+        guard let items = read else { return nil }
         return items.map { item in
             let name = Bytes(copying: item.entry, count: item.nameLength)
             guard item.isSet else { return .unset(name) }
@@ -136,9 +132,9 @@ public enum Envdir {
     /// short read is its end (a symlink, or a file system that does not say, is looked
     /// at; a regular file of size 0 there, as procfs gives, is read to end of file).
     static func readVariable(_ dirfd: Int32, _ name: UnsafeMutablePointer<CChar>, listedRegular: Bool,
-                             store: StringStore) throws(Errno) -> Item? {
+                             store: StringStore, descriptors: inout FileReader.Descriptors) throws(Errno) -> Item? {
         let fd = try Sys.openat(dirfd, name, .readOnly | .nonBlocking)
-        defer { Sys.done(fd) }
+        defer { descriptors.done(fd) }
         var untilEnd = false
         if !listedRegular {
             guard let st = Sys.status(fd) else { throw Errno.current }
@@ -148,38 +144,30 @@ public enum Envdir {
         }
         let nameLength = cStringLength(name)
         let valueAt = nameLength + 1
-        var room = store.room(atLeast: valueAt + 256)
-        var grown = false
-        Memory.copy(room.baseAddress!, UnsafeRawBufferPointer(start: name, count: nameLength))
-        room[nameLength] = 0x3D
+        var draft = store.draft(atLeast: valueAt + 256)
+        Memory.copy(draft.bytes.baseAddress!, UnsafeRawBufferPointer(start: name, count: nameLength))
+        draft.bytes[nameLength] = 0x3D
         var n = 0
         while true {
             // One byte is kept for the NUL.
-            let free = room.count - valueAt - n - 1
+            let free = draft.bytes.count - valueAt - n - 1
             if free == 0 {
-                // Longer than the room (rare for one variable): a block of its own.
-                let bigger = UnsafeMutableRawBufferPointer(start: store.allocate(room.count * 2), count: room.count * 2)
-                bigger.baseAddress!.copyMemory(from: room.baseAddress!, byteCount: valueAt + n)
-                room = bigger
-                grown = true
+                // Longer than the room (rare for one variable).
+                store.grow(&draft, keeping: valueAt + n)
                 continue
             }
-            let r = Sys.read(fd, room.baseAddress! + valueAt + n, free)
+            let r = Sys.read(fd, draft.bytes.baseAddress! + valueAt + n, free)
             if r < 0 { throw Errno.current }
             if r == 0 { break }
             n += r
             if n > maxValue { throw Errno.fileTooBig }
             if r < free && !untilEnd { break }
         }
-        let entry = room.baseAddress!.assumingMemoryBound(to: CChar.self)
-        if n == 0 {
-            room[valueAt] = 0
-            if !grown { store.commit(valueAt + 1) }
-            return Item(entry: entry, nameLength: nameLength, isSet: false)
-        }
-        n = finish(room.baseAddress! + valueAt, count: n)
-        room[valueAt + n] = 0
-        if !grown { store.commit(valueAt + n + 1) }
-        return Item(entry: entry, nameLength: nameLength, isSet: true)
+        // An empty file unsets; otherwise the value as s6-envdir -Lf makes it.
+        let isSet = n > 0
+        if isSet { n = finish(draft.bytes.baseAddress! + valueAt, count: n) }
+        draft.bytes[valueAt + n] = 0
+        let entry = store.keep(draft, count: valueAt + n + 1)
+        return Item(entry: entry, nameLength: nameLength, isSet: isSet)
     }
 }

@@ -17,7 +17,6 @@ public enum Privdrop {
 
     static func run(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) -> Never {
         try SetuidGuard.refuse()
-        Sys.execFollows = true
         let options: Options
         switch try parse(argc: argc, argv: argv) {
         case .help:
@@ -37,13 +36,15 @@ public enum Privdrop {
         }
         if options.home && spec == .unchanged { throw usage("--home needs an ACCOUNT") }
 
-        // Resolve everything before changing anything.
+        // Resolve everything before changing anything. The exec follows: what is read
+        // is left for it to close.
+        var reader = FileReader(execFollows: true)
         var envChanges = [Environment.Change]()
-        if let dir = options.envdir { envChanges = try Envdir.load(dir.nulTerminated) ?? [] }
+        if let dir = options.envdir { envChanges = try Envdir.load(dir, reader: &reader) ?? [] }
         let target = try Credentials.resolve(
             spec, needEntry: options.home,
-            readPasswd: { () throws(Failure) in try AccountFiles.load(AccountFiles.passwdPath) },
-            readGroup: { () throws(Failure) in try AccountFiles.load(AccountFiles.groupPath) })
+            readPasswd: { () throws(Failure) in try AccountFiles.load(AccountFiles.passwdPath, reader: &reader) },
+            readGroup: { () throws(Failure) in try AccountFiles.load(AccountFiles.groupPath, reader: &reader) })
         if options.home, let target {
             guard let entry = target.entry else {
                 var m = Bytes("uid ")
@@ -57,7 +58,7 @@ public enum Privdrop {
         }
         var plan = try DropPlan.decide(target, current: CurrentIDs.read(gids: false))
         if options.keepRuntimeGroups, case .drop(var c) = plan {
-            try RuntimeGroups.add(group: try AccountFiles.load(AccountFiles.groupPath), to: &c.groups)
+            try RuntimeGroups.add(group: try AccountFiles.load(AccountFiles.groupPath, reader: &reader), to: &c.groups)
             plan = .drop(c)
         }
         let prog = UnsafePointer(argv + options.programIndex)

@@ -4,57 +4,60 @@ import CHermes
 extension Sys {
     /// Every record of an open directory (struct linux_dirent64: u64 d_ino, s64 d_off,
     /// u16 d_reclen, u8 d_type, char d_name[]), read into one block that grows while
-    /// getdents64 has more; "." and ".." are left out of `offsets`.
-    public final class DirectoryRecords {
-        public let base: UnsafeMutableRawPointer
+    /// getdents64 has more; "." and ".." are left out of `offsets`. Not copyable: the
+    /// block is freed with it.
+    public struct DirectoryRecords: ~Copyable {
+        let base: UnsafeMutableRawPointer
         /// Where each record starts, in directory order.
         public private(set) var offsets: [Int]
+        /// Whether `base` is ours to free (not the page it was given).
+        private let owned: Bool
 
         /// The most one record takes: the header, a 255-byte name, its NUL, padding.
         static let largestRecord = 19 + 256 + 8
 
-        /// Whether `base` is ours to free (not the scratch page).
-        private let owned: Bool
+        /// Reads into a heap block.
+        init(_ fd: Int32) throws(Errno) { try self.init(fd, page: nil, pageSize: 2048) }
 
-        /// With `scratch`, the records start in the scratch page (`CHermes_scratchPage`)
-        /// and move to the heap only when they outgrow it: for a reader that reads no
-        /// small file while it holds them (Envdir.read).
-        init(_ fd: Int32, scratch: Bool = false) throws(Errno) {
-            var capacity = scratch ? Sys.scratchSize : 2048
-            var block = scratch ? CHermes_scratchPage()! : UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-            var inScratch = scratch
+        /// Reads into `page` (FileReader's) first, and onto the heap only when the
+        /// records outgrow it; with no page, onto the heap from the start.
+        init(_ fd: Int32, page: UnsafeMutableRawPointer?, pageSize: Int) throws(Errno) {
+            var capacity = pageSize
+            var block = page ?? UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+            var inPage = page != nil
             var used = 0
             while true {
                 if capacity - used < DirectoryRecords.largestRecord {
                     let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 8)
                     bigger.copyMemory(from: block, byteCount: used)
-                    if !inScratch { block.deallocate() }
-                    inScratch = false
+                    if !inPage { block.deallocate() }
+                    inPage = false
                     block = bigger
                     capacity *= 2
                 }
                 let n = retrying { CHermes_getdents64(fd, block + used, capacity - used) }
                 if n < 0 {
                     let e = Errno.current
-                    if !inScratch { block.deallocate() }
+                    if !inPage { block.deallocate() }
                     throw e
                 }
                 if n == 0 { break }
                 used += n
             }
             base = block
-            owned = !inScratch
-            offsets = []
+            owned = !inPage
+            var offsets = [Int]()
             offsets.reserveCapacity(16)
             var off = 0
             while off < used {
-                let name = base + off + 19
+                let name = block + off + 19
                 let dot = name.load(as: UInt8.self) == 0x2E
                 let dotOnly = dot && (name.load(fromByteOffset: 1, as: UInt8.self) == 0
                     || (name.load(fromByteOffset: 1, as: UInt8.self) == 0x2E && name.load(fromByteOffset: 2, as: UInt8.self) == 0))
                 if !dotOnly { offsets.append(off) }
-                off += Int(base.load(fromByteOffset: off + 16, as: UInt16.self))
+                off += Int(block.load(fromByteOffset: off + 16, as: UInt16.self))
             }
+            self.offsets = offsets
         }
 
         deinit { if owned { base.deallocate() } }
@@ -69,29 +72,16 @@ extension Sys {
         /// when it does not say, or for a symlink.
         @inline(__always)
         public func isRegular(_ offset: Int) -> Bool { base.load(fromByteOffset: offset + 18, as: UInt8.self) == 8 }
+
+        /// Where the records are, for the tests that show which page holds them.
+        var address: UnsafeMutableRawPointer { base }
     }
 
-    /// The records of an open directory.
-    public static func directoryRecords(_ fd: Int32, scratch: Bool = false) throws(Errno) -> DirectoryRecords {
-        try DirectoryRecords(fd, scratch: scratch)
-    }
-
-    /// The entries of an open directory, "." and ".." left out, each with whether the
-    /// file system says it is a regular file.
-    public static func directoryListing(_ fd: Int32) throws(Errno) -> [(name: Bytes, regular: Bool)] {
-        let records = try DirectoryRecords(fd)
-        return records.offsets.map { (Bytes(cString: records.name($0)), records.isRegular($0)) }
-    }
-
-    /// The names in an open directory, "." and ".." left out.
-    public static func directoryEntries(_ fd: Int32) throws(Errno) -> [Bytes] {
-        try directoryListing(fd).map { $0.name }
-    }
-
-    /// The names in the directory at `path`.
+    /// The names in the directory at `path`, "." and ".." left out.
     public static func directoryEntries(at path: UnsafePointer<CChar>) throws(Errno) -> [Bytes] {
         let fd = try open(path, .directory)
         defer { close(fd) }
-        return try directoryEntries(fd)
+        let records = try DirectoryRecords(fd)
+        return records.offsets.map { Bytes(cString: records.name($0)) }
     }
 }

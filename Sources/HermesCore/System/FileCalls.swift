@@ -1,7 +1,7 @@
 import CHermes
 
-/// The calls that change files, for the boot steps, and the current directory. Each
-/// throws the errno it failed with.
+/// The calls that change files, for the boot steps, and chdir. Each throws the errno
+/// it failed with.
 extension Sys {
     @inline(__always)
     static func check(_ r: Int32) throws(Errno) { if r != 0 { throw Errno.current } }
@@ -16,15 +16,6 @@ extension Sys {
         let fd = retrying { CHermes_create(path, mode_t(mode)) }
         if fd < 0 { throw Errno.current }
         return fd
-    }
-
-    /// The current directory.
-    public static func currentDirectory() throws(Errno) -> Bytes {
-        // Into the scratch page (PATH_MAX, the NUL included, is the most the kernel
-        // returns), then an array of the path's own size.
-        let scratch = CHermes_scratchPage()!.assumingMemoryBound(to: CChar.self)
-        if getcwd(scratch, Int(PATH_MAX)) == nil { throw Errno.current }
-        return Bytes(copying: scratch, count: cStringLength(scratch))
     }
 
     public static func changeDirectory(_ path: UnsafePointer<CChar>) throws(Errno) { try check(chdir(path)) }

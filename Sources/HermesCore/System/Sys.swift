@@ -63,23 +63,6 @@ public enum Sys {
         _ = CHermes.close(fd)
     }
 
-    /// Set by the paths that go straight on to execve (privdrop, hermes-init's exec
-    /// modes): descriptors opened close-on-exec to read a file are then left to the exec
-    /// to close, which saves one system call each. Only the first 64 are left, so a
-    /// directory of thousands of files cannot run us out of descriptors. The supervisor,
-    /// which lives on, closes as it goes.
-    nonisolated(unsafe) public static var execFollows = false
-    nonisolated(unsafe) static var leftOpen = 0
-
-    /// Done reading `fd` (opened by `open` or `openat` here, so close-on-exec).
-    public static func done(_ fd: Int32) {
-        if execFollows && leftOpen < 64 {
-            leftOpen += 1
-        } else {
-            close(fd)
-        }
-    }
-
     /// `pipe2(O_CLOEXEC)`: (read end, write end).
     public static func pipe() throws(Errno) -> (read: Int32, write: Int32) {
         var fds: (Int32, Int32) = (-1, -1)
@@ -143,43 +126,11 @@ public enum Sys {
         }
     }
 
-    /// Reads one of the image's own small files (/etc/passwd, /etc/group, the venv's
-    /// activate, the subcommand list), regular files in any image, and hands its bytes
-    /// to `body`: one read into the scratch page (`CHermes_scratchPage`), no fstat (a
-    /// short read of a regular file is its end); a file that fills the page is read on
-    /// to its end, onto the heap. `body` must neither keep the bytes nor read a file
-    /// itself. Not for procfs or pipes: `readFile` is.
-    public static func withSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20,
-                                     _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(Errno) {
-        let fd = try open(path, .readOnly)
-        defer { done(fd) }
-        let scratch = CHermes_scratchPage()!
-        let n = read(fd, scratch, scratchSize)
-        if n < 0 { throw Errno.current }
-        if n < scratchSize {
-            body(UnsafeBufferPointer(start: scratch.assumingMemoryBound(to: UInt8.self), count: n))
-            return
-        }
-        var whole = Bytes(copying: scratch, count: n)
-        whole.append(contentsOf: try readAll(fd, limit: limit - n))
-        whole.withUnsafeBufferPointer(body)
-    }
-
-    /// The size of the scratch page.
-    static let scratchSize = 4096
-
-    /// The same as an array of exactly the file's bytes: the heap keeps them, not a
-    /// page of room.
-    public static func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
-        var result = Bytes()
-        try withSmallFile(path, limit: limit) { result = Bytes(copying: $0.baseAddress!, count: $0.count) }
-        return result
-    }
-
-    /// Reads a whole file. `limit` bounds what a hostile file can make us allocate.
+    /// Reads a whole file (procfs included). `limit` bounds what a hostile file can make
+    /// us allocate.
     public static func readFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
         let fd = try open(path, .readOnly)
-        defer { done(fd) }
+        defer { close(fd) }
         return try readAll(fd, limit: limit)
     }
 
