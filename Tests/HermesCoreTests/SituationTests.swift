@@ -1,4 +1,4 @@
-import HermesCore
+@testable import HermesCore
 import Testing
 
 private struct Fake: SituationProbe {

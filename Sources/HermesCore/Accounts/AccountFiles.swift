@@ -1,8 +1,8 @@
 /// Where the account files live. The product always reads the real ones; tests give
 /// the binaries their own files through a mount namespace instead of a switch here.
-public enum AccountFiles {
-    public static let passwdPath: StaticString = "/etc/passwd"
-    public static let groupPath: StaticString = "/etc/group"
+enum AccountFiles {
+    static let passwdPath: StaticString = "/etc/passwd"
+    static let groupPath: StaticString = "/etc/group"
 
     /// Reads one of them; a failure names the file.
     static func load(_ path: StaticString, reader: inout FileReader) throws(Failure) -> Bytes {

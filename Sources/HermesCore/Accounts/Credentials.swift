@@ -1,25 +1,18 @@
 /// A resolved account: what the process will become.
-public struct Credentials: Equatable {
-    public var uid: UInt32
-    public var gid: UInt32
+struct Credentials: Equatable {
+    var uid: UInt32
+    var gid: UInt32
     /// The supplementary group list to install, primary gid first.
-    public var groups: [UInt32]
+    var groups: [UInt32]
     /// The passwd entry behind the uid, when there is one.
-    public var entry: PasswdEntry?
-
-    public init(uid: UInt32, gid: UInt32, groups: [UInt32], entry: PasswdEntry?) {
-        self.uid = uid
-        self.gid = gid
-        self.groups = groups
-        self.entry = entry
-    }
+    var entry: PasswdEntry?
 }
 
 extension Credentials {
     /// Resolves a parsed spec against the account files, which are read through
     /// `readPasswd`/`readGroup` only when the spec needs them. Returns nil for
     /// `UserSpec.unchanged`.
-    public static func resolve(
+    static func resolve(
         _ spec: UserSpec,
         needEntry: Bool = false,
         readPasswd: () throws(Failure) -> Bytes,
@@ -59,7 +52,7 @@ extension Credentials {
     }
 
     /// A user by name or uid: its passwd uid and primary gid, and its /etc/group groups.
-    public static func resolveUser(
+    static func resolveUser(
         _ ref: IDRef,
         readPasswd: () throws(Failure) -> Bytes,
         readGroup: () throws(Failure) -> Bytes

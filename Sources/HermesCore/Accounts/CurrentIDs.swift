@@ -1,11 +1,11 @@
 /// The process's current credentials, read with getresuid/getresgid.
-public struct CurrentIDs: Equatable {
-    public var ruid: UInt32, euid: UInt32, suid: UInt32
-    public var rgid: UInt32, egid: UInt32, sgid: UInt32
+struct CurrentIDs: Equatable {
+    var ruid: UInt32, euid: UInt32, suid: UInt32
+    var rgid: UInt32, egid: UInt32, sgid: UInt32
 
     /// With `gids: false` only the uids are read (the gids stay 0): all a drop decision
     /// looks at, one system call less.
-    public static func read(gids: Bool = true) -> CurrentIDs {
+    static func read(gids: Bool = true) -> CurrentIDs {
         let none: (real: UInt32, effective: UInt32, saved: UInt32) = (0, 0, 0)
         let u = Sys.userIDs() ?? none
         let g = gids ? Sys.groupIDs() ?? none : none

@@ -1,5 +1,5 @@
 /// What a privilege change amounts to, decided before anything is touched.
-public enum DropPlan: Equatable {
+enum DropPlan: Equatable {
     /// Root: install groups, gid, uid, then verify.
     case drop(Credentials)
     /// Already exactly the target uid and not root: exec unchanged, keep the groups
@@ -10,7 +10,7 @@ public enum DropPlan: Equatable {
 
     /// Decides the plan; a non-root caller asking for another uid is refused (111).
     /// `current` is read only when an account was asked for.
-    public static func decide(_ target: Credentials?, current: @autoclosure () -> CurrentIDs) throws(Failure) -> DropPlan {
+    static func decide(_ target: Credentials?, current: @autoclosure () -> CurrentIDs) throws(Failure) -> DropPlan {
         guard let target else { return .unchanged }
         let current = current()
         if current.euid == 0 { return .drop(target) }

@@ -1,6 +1,6 @@
 extension Credentials {
     /// Installs the credentials and verifies them; see `PreparedCredentials`.
-    public func apply() throws(Failure) {
+    func apply() throws(Failure) {
         let prepared = PreparedCredentials(self)
         if let (step, e) = prepared.install() { throw prepared.failure(step, e) }
     }
@@ -8,20 +8,20 @@ extension Credentials {
 
 /// Credentials ready to install with system calls alone: every buffer is allocated up
 /// front, so `install()` is safe between fork and exec.
-public final class PreparedCredentials {
-    public let uid: UInt32
-    public let gid: UInt32
+final class PreparedCredentials {
+    let uid: UInt32
+    let gid: UInt32
     /// The group list, ascending: the order the kernel keeps and getgroups returns.
     let groups: UnsafeMutableBufferPointer<UInt32>
     /// Room for getgroups when verifying: one more than we installed, so a longer
     /// list than expected is seen, not truncated.
     let scratch: UnsafeMutableBufferPointer<UInt32>
 
-    public enum Step: Int32 {
+    enum Step: Int32 {
         case tooManyGroups = 1, setgroups, setgid, setuid, verifyIDs, verifyGroups, verifyRoot
     }
 
-    public init(_ c: Credentials) {
+    init(_ c: Credentials) {
         uid = c.uid
         gid = c.gid
         var sorted = c.groups
@@ -41,7 +41,7 @@ public final class PreparedCredentials {
     /// no longer change the others. Then checks that real, effective and saved ids and
     /// the group list took, and that root cannot be regained. Returns the failed step
     /// and errno (0 when the check itself found the difference), or nil.
-    public func install() -> (Step, Int32)? {
+    func install() -> (Step, Int32)? {
         // Too many groups: the kernel says EINVAL (musl's sysconf reports 32, not the
         // kernel's limit, so there is no check before).
         if let e = Sys.setGroups(UnsafeBufferPointer(groups)) {
@@ -62,7 +62,7 @@ public final class PreparedCredentials {
     }
 
     /// The message for a failed step.
-    public func failure(_ step: Step, _ e: Int32) -> Failure {
+    func failure(_ step: Step, _ e: Int32) -> Failure {
         var op: Bytes
         var reason: Bytes
         switch step {

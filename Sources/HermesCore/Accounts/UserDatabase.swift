@@ -1,32 +1,18 @@
 /// A passwd record, as far as we use it.
-public struct PasswdEntry: Equatable {
-    public var name: Bytes
-    public var uid: UInt32
-    public var gid: UInt32
-    public var home: Bytes
+struct PasswdEntry: Equatable {
+    var name: Bytes
+    var uid: UInt32
+    var gid: UInt32
+    var home: Bytes
 
-    public init(name: Bytes, uid: UInt32, gid: UInt32, home: Bytes) {
-        self.name = name
-        self.uid = uid
-        self.gid = gid
-        self.home = home
-    }
 }
 
-/// Our own reader of /etc/passwd and /etc/group text: no NSS, so the static binaries
-/// behave the same in every image and both build modes agree.
-///
-/// Rules, the same for both files:
-/// - records are separated by `\n`; one `\r` before it is dropped (CRLF files);
-/// - blank lines, `#` comments and NIS `+`/`-` lines are skipped;
-/// - a line with a NUL byte, with the wrong number of fields (passwd: 7, group: 4),
-///   with an empty name, or with an id that is not 1+ decimal digits below 4294967295
-///   is malformed and skipped: it can never match;
-/// - the first well-formed match wins (duplicate names or ids later in the file are
-///   ignored, as with glibc's files backend).
-public enum UserDatabase {
-    public static let passwdFieldCount = 7
-    public static let groupFieldCount = 4
+/// Our own reader of /etc/passwd and /etc/group text, no NSS, so the static binaries
+/// behave the same in every image; the rules are docs/contract.md A1 (the first
+/// well-formed match wins, as with glibc's files backend).
+enum UserDatabase {
+    static let passwdFieldCount = 7
+    static let groupFieldCount = 4
 
     /// Calls `body` with the field bounds of each well-formed line with `fieldCount`
     /// fields; `bounds[i]` is the start of field i and `bounds[i + 1] - 1` its end.
@@ -109,7 +95,7 @@ public enum UserDatabase {
     }
 
     /// Finds the first well-formed passwd record with this name, or with this uid.
-    public static func findUser(in passwd: Bytes, name: Bytes? = nil, uid: UInt32? = nil) -> PasswdEntry? {
+    static func findUser(in passwd: Bytes, name: Bytes? = nil, uid: UInt32? = nil) -> PasswdEntry? {
         passwd.withUnsafeBufferPointer { buf in
             var found: PasswdEntry? = nil
             forEachRecord(buf, fieldCount: passwdFieldCount, candidate: { line in
@@ -127,7 +113,7 @@ public enum UserDatabase {
     }
 
     /// The gid of the first well-formed group record with this name.
-    public static func findGroup(in group: Bytes, name: Bytes) -> UInt32? {
+    static func findGroup(in group: Bytes, name: Bytes) -> UInt32? {
         group.withUnsafeBufferPointer { buf in
             var found: UInt32? = nil
             forEachRecord(buf, fieldCount: groupFieldCount, candidate: { startsWithName(buf, $0, name) }) { b in
@@ -141,7 +127,7 @@ public enum UserDatabase {
 
     /// The gids of every well-formed group record that lists `user` among its members
     /// (the comma-separated fourth field), in file order, possibly with repeats.
-    public static func memberships(in group: Bytes, user: Bytes) -> [UInt32] {
+    static func memberships(in group: Bytes, user: Bytes) -> [UInt32] {
         if user.isEmpty { return [] }  // empty member items never name anyone
         return group.withUnsafeBufferPointer { buf in
             var gids = [UInt32]()
@@ -167,7 +153,7 @@ public enum UserDatabase {
 
     /// The supplementary group list for a user: the primary gid first, then every
     /// group that lists the user, ascending, each gid once.
-    public static func groupList(primary: UInt32, in group: Bytes, user: Bytes) -> [UInt32] {
+    static func groupList(primary: UInt32, in group: Bytes, user: Bytes) -> [UInt32] {
         var others = memberships(in: group, user: user)
         others.sort()
         var list = [primary]

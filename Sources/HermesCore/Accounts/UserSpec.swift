@@ -1,5 +1,5 @@
 /// One side of an ACCOUNT: a name or a numeric id.
-public enum IDRef: Equatable {
+enum IDRef: Equatable {
     case name(Bytes)
     case id(UInt32)
 
@@ -18,19 +18,19 @@ public enum IDRef: Equatable {
 ///   /etc/group; a bare uid must have a passwd entry (never a silent gid 0);
 /// - `user:group` with each side a name or a number: exactly that uid and that one
 ///   group. `uid:gid` needs no passwd or group entry (as `s6-setuidgid uid:gid`).
-public enum UserSpec: Equatable {
+enum UserSpec: Equatable {
     case unchanged
     case user(IDRef)
     case userGroup(IDRef, IDRef)
 
-    public enum ParseError: Error, Equatable {
+    enum ParseError: Error, Equatable {
         case emptyUser
         case emptyGroup
         case tooManyColons
         case idOutOfRange
     }
 
-    public static func parse(_ spec: Bytes) throws(ParseError) -> UserSpec {
+    static func parse(_ spec: Bytes) throws(ParseError) -> UserSpec {
         if spec.isEmpty { return .unchanged }
         var colon: Int? = nil
         for (i, c) in spec.enumerated() where c == 0x3A {
@@ -63,7 +63,7 @@ public enum UserSpec: Equatable {
 }
 
 extension UserSpec.ParseError {
-    public var reason: Bytes {
+    var reason: Bytes {
         switch self {
         case .emptyUser: return Bytes("the user before ':' is empty")
         case .emptyGroup: return Bytes("the group after ':' is empty")

@@ -4,31 +4,31 @@
 
 /// Raw bytes: argv tails, environment entries, file contents and messages stay bytes
 /// from end to end. `String` would repair invalid UTF-8, so it is never used for data.
-public typealias Bytes = [UInt8]
+typealias Bytes = [UInt8]
 
 extension StaticString {
     /// A literal as a C string: Swift's string literals are NUL-terminated.
-    public var cString: UnsafePointer<CChar> { UnsafeRawPointer(utf8Start).assumingMemoryBound(to: CChar.self) }
+    var cString: UnsafePointer<CChar> { UnsafeRawPointer(utf8Start).assumingMemoryBound(to: CChar.self) }
 }
 
 extension Array where Element == UInt8 {
     /// Appends the UTF-8 bytes of a literal.
-    @inlinable
-    public mutating func add(_ literal: StaticString) {
+    @inline(__always)
+    mutating func add(_ literal: StaticString) {
         append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    @inlinable
-    public mutating func add(_ bytes: Bytes) { append(contentsOf: bytes) }
+    @inline(__always)
+    mutating func add(_ bytes: Bytes) { append(contentsOf: bytes) }
 
     /// Appends a NUL-terminated C string without its terminator.
-    public mutating func add(cString: UnsafePointer<CChar>) {
+    mutating func add(cString: UnsafePointer<CChar>) {
         let p = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
         append(contentsOf: UnsafeBufferPointer(start: p, count: cStringLength(cString)))
     }
 
     /// Appends `value` in decimal.
-    public mutating func add(decimal value: UInt64) {
+    mutating func add(decimal value: UInt64) {
         var n = value
         var divisor: UInt64 = 1
         while n / divisor >= 10 { divisor *= 10 }
@@ -39,27 +39,27 @@ extension Array where Element == UInt8 {
         } while divisor != 0
     }
 
-    @inlinable
-    public mutating func add(decimal value: UInt32) { add(decimal: UInt64(value)) }
+    @inline(__always)
+    mutating func add(decimal value: UInt32) { add(decimal: UInt64(value)) }
 
-    public mutating func add(decimal value: Int32) {
+    mutating func add(decimal value: Int32) {
         if value < 0 { append(0x2D); add(decimal: UInt64(-Int64(value))) } else { add(decimal: UInt64(value)) }
     }
 
     /// Builds bytes from a literal.
-    public init(_ literal: StaticString) {
+    init(_ literal: StaticString) {
         self.init()
         add(literal)
     }
 
     /// Copies a NUL-terminated C string (without its terminator).
-    public init(cString: UnsafePointer<CChar>) {
+    init(cString: UnsafePointer<CChar>) {
         self.init(copying: cString, count: cStringLength(cString))
     }
 
     /// A copy of `count` bytes at `source`, made in one block copy (Array's own copying
     /// goes element by element).
-    public init(copying source: UnsafeRawPointer, count: Int) {
+    init(copying source: UnsafeRawPointer, count: Int) {
         self.init(unsafeUninitializedCapacity: count) { buf, n in
             if count > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: source, byteCount: count) }
             n = count
@@ -67,30 +67,20 @@ extension Array where Element == UInt8 {
     }
 
     /// True when the bytes from `offset` on start with `prefix`.
-    public func hasPrefix(_ prefix: Bytes, at offset: Int = 0) -> Bool {
+    func hasPrefix(_ prefix: Bytes, at offset: Int = 0) -> Bool {
         guard offset >= 0, count - offset >= prefix.count else { return false }
         for i in 0..<prefix.count where self[offset + i] != prefix[i] { return false }
         return true
     }
 
     /// True when the bytes equal the literal.
-    public func equals(_ literal: StaticString) -> Bool {
+    func equals(_ literal: StaticString) -> Bool {
         guard count == literal.utf8CodeUnitCount else { return false }
         let start = literal.utf8Start
         for i in 0..<count where self[i] != start[i] { return false }
         return true
     }
 
-    /// The bytes with a NUL appended, ready to pass where C wants a string.
-    public var nulTerminated: Bytes {
-        withUnsafeBufferPointer { b in
-            Bytes(unsafeUninitializedCapacity: b.count + 1) { buf, n in
-                if b.count > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count) }
-                buf[b.count] = 0
-                n = b.count + 1
-            }
-        }
-    }
 }
 
 /// strlen, in Swift (the C one is not reachable from every build mode the same way).
@@ -102,7 +92,7 @@ func cStringLength(_ s: UnsafePointer<CChar>) -> Int {
 }
 
 /// True when the NUL-terminated C string equals the literal.
-public func cStringEquals(_ s: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
+func cStringEquals(_ s: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
     let bytes = UnsafeRawPointer(s).assumingMemoryBound(to: UInt8.self)
     let start = literal.utf8Start
     let n = literal.utf8CodeUnitCount
@@ -111,7 +101,7 @@ public func cStringEquals(_ s: UnsafePointer<CChar>, _ literal: StaticString) ->
 }
 
 /// True when the C string starts with the literal.
-public func cStringHasPrefix(_ s: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
+func cStringHasPrefix(_ s: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
     let bytes = UnsafeRawPointer(s).assumingMemoryBound(to: UInt8.self)
     let start = literal.utf8Start
     for i in 0..<literal.utf8CodeUnitCount where bytes[i] != start[i] { return false }
@@ -121,7 +111,7 @@ public func cStringHasPrefix(_ s: UnsafePointer<CChar>, _ literal: StaticString)
 /// Parses an unsigned decimal id: one or more ASCII digits and nothing else. The value
 /// 4294967295 is `(uid_t)-1`, which the kernel reads as "leave unchanged", so the
 /// largest accepted id is 4294967294. Leading zeros are accepted ("0010" is 10).
-public func parseID<C: Collection>(_ digits: C) -> UInt32? where C.Element == UInt8 {
+func parseID<C: Collection>(_ digits: C) -> UInt32? where C.Element == UInt8 {
     if digits.isEmpty { return nil }
     var value: UInt64 = 0
     for c in digits {

@@ -1,12 +1,12 @@
 /// Messages on fd 2, skarnet style: `prog: fatal: unable to <op>: <reason>`.
 /// Nothing here writes to stdout; stdout belongs to the program we exec.
-public struct Diagnostics {
-    public var program: StaticString
+struct Diagnostics {
+    var program: StaticString
 
-    public init(program: StaticString) { self.program = program }
+    init(program: StaticString) { self.program = program }
 
     /// Writes `prog: <kind>: <message>` and a newline to stderr in one write.
-    public func report(_ kind: StaticString, _ message: Bytes) {
+    func report(_ kind: StaticString, _ message: Bytes) {
         var line = Bytes(program)
         line.add(": ")
         line.add(kind)
@@ -16,11 +16,11 @@ public struct Diagnostics {
         Sys.writeAll(2, line)
     }
 
-    public func warn(_ message: Bytes) { report("warning", message) }
+    func warn(_ message: Bytes) { report("warning", message) }
 
     /// Reports the failure and exits with its code. `_exit`, not `exit`: nothing is
     /// buffered and no atexit handler has business running.
-    public func fatal(_ failure: Failure) -> Never {
+    func fatal(_ failure: Failure) -> Never {
         report("fatal", failure.message)
         if let hint = failure.hint { report("hint", Bytes(hint)) }
         Sys.exit(failure.exitCode)

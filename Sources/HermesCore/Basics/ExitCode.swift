@@ -1,18 +1,18 @@
 /// The exit codes both programs use before they exec, one meaning each; defined, with the
 /// rules that use them, in docs/contract.md ("Exit codes"). After an exec the code is the
 /// program's own; as an init hermes-init exits with its child's status, or 128+N.
-public enum ExitCode {
+enum ExitCode {
     /// The account cannot be used: unknown (D2), or hermes-init's start uid (R3).
-    public static let account: Int32 = 1
+    static let account: Int32 = 1
     /// The installation or the container's setup makes the start unsafe or impossible
     /// (D9, M3): sysexits' EX_CONFIG.
-    public static let setup: Int32 = 78
+    static let setup: Int32 = 78
     /// The command line is wrong.
-    public static let usage: Int32 = 100
+    static let usage: Int32 = 100
     /// A system call failed, or the kernel refused or would refuse a change.
-    public static let systemCall: Int32 = 111
+    static let systemCall: Int32 = 111
     /// The program was found but could not be executed.
-    public static let cannotExecute: Int32 = 126
+    static let cannotExecute: Int32 = 126
     /// The program, the interpreter named in its `#!` line, or its loader was not found.
-    public static let notFound: Int32 = 127
+    static let notFound: Int32 = 127
 }

@@ -1,9 +1,9 @@
 /// The version both programs report.
-public enum Version {
-    public static let string: StaticString = "0.1.0"
+enum Version {
+    static let string: StaticString = "0.1.0"
 
     /// `--version`: `PROGRAM VERSION` on stdout, then exit 0.
-    public static func write(_ program: StaticString) -> Never {
+    static func write(_ program: StaticString) -> Never {
         var v = Bytes(program)
         v.append(0x20)
         v.add(string)
@@ -13,7 +13,7 @@ public enum Version {
     }
 
     /// `--help`: the text on stdout, then exit 0.
-    public static func printHelp(_ text: StaticString) -> Never {
+    static func printHelp(_ text: StaticString) -> Never {
         Sys.writeAll(1, Bytes(text))
         Sys.exit(0)
     }

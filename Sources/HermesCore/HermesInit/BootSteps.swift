@@ -1,22 +1,12 @@
-/// Under a runtime's own init (`docker run --init`, a pod sharing one PID namespace),
-/// `/init` cannot run, so hermes-init does, as root, the boot steps it would have run
-/// before the CMD:
-/// 1. the container environment is written to `/run/s6/container_environment` as
-///    s6-overlay writes it (one file a variable, the value and a newline; `/command` put
-///    in front of `PATH` when it exists), unless that directory is already there, so
-///    `with-contenv` in the steps and `privdrop --envdir` find it;
-/// 2. every file of `/etc/cont-init.d` runs, in name order, as root, with that
-///    environment; the first that fails stops the start with its exit code (128+N for
-///    a signal);
-/// 3. the directory is read back, so what the steps wrote into it reaches the program,
-///    as it does under `/init`.
-public enum BootSteps {
-    public static let stepsDir: StaticString = "/etc/cont-init.d"
-    public static let commandDir: StaticString = "/command"
+/// Under a runtime's own init, `/init` cannot run, so hermes-init does, as root, the
+/// boot steps it would have run before the CMD (docs/contract.md B1-B3).
+enum BootSteps {
+    static let stepsDir: StaticString = "/etc/cont-init.d"
+    static let commandDir: StaticString = "/command"
     static let s6RunDir: StaticString = "/run/s6"
 
     /// Runs the steps (B1-B3); returns the container environment afterwards, to overlay.
-    public static func run(reader: inout FileReader) throws(Failure) -> [Environment.Change] {
+    static func run(reader: inout FileReader) throws(Failure) -> [Environment.Change] {
         var env = Environment.current(recording: false)
         if Sys.isDirectory(commandDir.cString) {
             var path = Bytes(commandDir)

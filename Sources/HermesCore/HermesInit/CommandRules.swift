@@ -2,15 +2,13 @@
 /// wrapper's order; `HermesInit.main` calls them in turn. A step reads files and changes
 /// the environment it is given; none changes the system but R6's working directory.
 extension HermesInit {
-    /// What the rules decided to run (R8, B4), before it is rendered for execve.
+    /// What the rules decided to run (R8, B4): `hermes` in front when routed there, the
+    /// container's arguments (argv from the first one not ours), a suffix, the PATH.
     struct Command {
-        /// `hermes`, when the route puts it in front of the container's arguments.
         var prefix: Bytes?
-        /// The container's arguments (argv from the first one hermes-init does not take).
         var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
         var argumentCount: Int
         var suffix: Bytes? = nil
-        /// The PATH to search, the program's own.
         var path: Bytes?
 
         func plan(env: Environment, drop: DropPlan) -> LaunchPlan {
@@ -20,16 +18,10 @@ extension HermesInit {
     }
 
     /// A decision ready for execve: the arrays, the PATH to search, the account.
-    public struct LaunchPlan {
-        public var argv: CStringArray
-        public var envp: CStringArray
-        public var path: Bytes?
-        public var drop: DropPlan
-    }
+    struct LaunchPlan { var argv, envp: CStringArray; var path: Bytes?; var drop: DropPlan }
 
-    /// R2: the container environment. After boot steps hermes-init ran itself (`booted`),
-    /// their directory is laid over ours; under /init's scrubbed environment, PATH is
-    /// kept and the directory loaded, as `with-contenv` does; otherwise ours is kept.
+    /// R2: the container environment: laid over ours after our own boot steps
+    /// (`booted`); loaded after PATH alone under /init's scrubbed one; else ours.
     static func loadContainerEnvironment(_ env: inout Environment, booted: [Environment.Change]?,
                                          reader: inout FileReader, trace: inout Trace,
                                          directory: UnsafePointer<CChar> = containerEnvironment.cString) throws(Failure) {
@@ -60,9 +52,7 @@ extension HermesInit {
         return nil
     }
 
-    /// R3 and R9: the `--user` guard, and who the program runs as. Root drops to hermes
-    /// with hermes's groups and those the runtime gave; hermes's own uid runs as it is;
-    /// any other uid is refused (exit 1).
+    /// R3 and R9: the `--user` guard, and who the program runs as.
     static func account(reader: inout FileReader, trace: Trace) throws(Failure) -> DropPlan {
         let euid = Sys.effectiveUID()
         let passwd = try AccountFiles.load(AccountFiles.passwdPath, reader: &reader)
@@ -103,8 +93,7 @@ extension HermesInit {
     /// The supported way, after R3's refusal.
     static let userHint: StaticString = "do not use --user; start the container as root and pass -e HERMES_UID=$(id -u) -e HERMES_GID=$(id -g) (on NAS boxes -e PUID=... -e PGID=...): the image remaps the hermes user to those ids and gives it /opt/data"
 
-    /// R4 and R5: `HOME=/opt/data`; HERMES_HOME stays the container's (the image sets
-    /// it; an empty one stays empty), as the release's wrapper leaves it.
+    /// R4 and R5: `HOME=/opt/data`; HERMES_HOME stays the container's.
     static func setHome(_ env: inout Environment) {
         env.set("HOME", dataDir)
     }
@@ -116,8 +105,8 @@ extension HermesInit {
         var fromEnvironment: Bool
     }
 
-    /// R6, the wrapper's `cd /opt/data`: `dataDir` must be a directory we may enter. It is
-    /// checked, never entered: the program starts in the directory this returns.
+    /// R6, the wrapper's `cd /opt/data`: `dataDir` must be a directory we may enter;
+    /// checked, never entered (the program starts in the directory this returns).
     static func startDirectory(_ env: Environment, reader: inout FileReader,
                                dataDir: StaticString = enterableDataDir) throws(Failure) -> StartDirectory {
         let start: StartDirectory
@@ -136,8 +125,7 @@ extension HermesInit {
         return start
     }
 
-    /// R7: the venv's activate, applied without a shell; the script is parsed where it
-    /// was read, never copied.
+    /// R7: the venv's activate, applied without a shell, parsed where it was read.
     static func activateVenv(_ env: inout Environment, reader: inout FileReader,
                              script: StaticString = activatePath) throws(Failure) {
         do {
@@ -179,9 +167,8 @@ extension HermesInit {
         return Command(prefix: prefix, arguments: argv + first, argumentCount: Int(argc) - first, path: path)
     }
 
-    /// R8: true when `name` is a hermes subcommand: one of HERMES_INIT_SUBCOMMANDS, else
-    /// of the image's list, else of hermes-agent 0.19.0's. The list is searched where it
-    /// lies, never copied. A list that is there but cannot be read is 111.
+    /// R8: `name` is in HERMES_INIT_SUBCOMMANDS, else in the image's list, else in
+    /// hermes-agent 0.19.0's; searched where it lies. An unreadable list is 111.
     static func isSubcommand(_ name: Bytes, _ env: Environment, reader: inout FileReader, _ trace: Trace) throws(Failure) -> Bool {
         if let fromEnv = env.value("HERMES_INIT_SUBCOMMANDS") {
             trace.record(.subcommands("HERMES_INIT_SUBCOMMANDS"))
@@ -204,8 +191,7 @@ extension HermesInit {
         }
     }
 
-    /// B4: under a runtime's own init a `gateway run` is supervised by the runtime, not
-    /// by s6: it is told so, as the published dispatcher did.
+    /// B4: under a runtime's own init, a `gateway run` is told it is supervised by it.
     static func markExternallySupervised(_ command: inout Command, _ env: inout Environment, _ trace: Trace) {
         let args = command.arguments
         guard command.argumentCount >= 2, let a = args[0], let b = args[1],

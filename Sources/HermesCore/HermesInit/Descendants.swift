@@ -1,7 +1,7 @@
 /// The descendants of a process, from the parent links in /proc/PID/stat (for the
 /// subreaper, which cannot signal -1).
-public enum Descendants {
-    public static func of(_ root: Int32) -> [Int32] {
+enum Descendants {
+    static func of(_ root: Int32) -> [Int32] {
         var pids = [Int32]()
         var parents = [Int32]()
         guard let names = try? Sys.directoryEntries(at: "/proc") else { return [] }
@@ -20,7 +20,7 @@ public enum Descendants {
     }
 
     /// The ppid field of /proc/PID/stat: the second field after the last ')'.
-    public static func parentPID(_ stat: Bytes) -> Int32? {
+    static func parentPID(_ stat: Bytes) -> Int32? {
         guard let close = stat.lastIndex(of: 0x29) else { return nil }
         var i = close + 1
         var field = 0
@@ -43,7 +43,7 @@ public enum Descendants {
     }
 
     /// Every pid whose chain of parents reaches `root`.
-    public static func collect(root: Int32, pids: [Int32], parents: [Int32]) -> [Int32] {
+    static func collect(root: Int32, pids: [Int32], parents: [Int32]) -> [Int32] {
         var found = [root]
         var result = [Int32]()
         var k = 0

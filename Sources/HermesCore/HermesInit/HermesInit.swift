@@ -3,16 +3,16 @@
 /// rules, drops to `hermes` and execs in place. As PID 1 with no init above it, it is
 /// an init instead (see `Supervisor`).
 public enum HermesInit {
-    public static let venvDir: StaticString = "/opt/hermes/.venv"
-    public static let activatePath: StaticString = "/opt/hermes/.venv/bin/activate"
-    public static let dataDir: StaticString = "/opt/data"
-    public static let containerEnvironment: StaticString = "/run/s6/container_environment"
-    public static let initPath: StaticString = "/init"
+    static let venvDir: StaticString = "/opt/hermes/.venv"
+    static let activatePath: StaticString = "/opt/hermes/.venv/bin/activate"
+    static let dataDir: StaticString = "/opt/data"
+    static let containerEnvironment: StaticString = "/run/s6/container_environment"
+    static let initPath: StaticString = "/init"
     /// `/opt/data/.`: checked with access(X_OK), it must be a directory we may enter.
     static let enterableDataDir: StaticString = "/opt/data/."
-    public static let userName: StaticString = "hermes"
+    static let userName: StaticString = "hermes"
 
-    public static let help: StaticString = """
+    static let help: StaticString = """
     usage: hermes-init [ARG...]
 
     The Hermes container's CMD wrapper (main-wrapper.sh) in one process: the container

@@ -1,18 +1,17 @@
 /// hermes-init's own options: leading `--hermes-init-*` arguments, and their variables.
 extension HermesInit {
     /// Options hermes-init takes for itself: only leading `--hermes-init-*` arguments.
-    public struct Options: Equatable {
-        public var help = false
-        public var version = false
+    struct Options: Equatable {
+        var help = false
+        var version = false
         /// PID-1 mode settings; each also has an environment variable, which the option
         /// overrides.
-        public var supervisor = Supervisor.Options()
+        var supervisor = Supervisor.Options()
         /// Index in argv of the first container argument.
-        public var firstArgument = 1
-        public init() {}
+        var firstArgument = 1
     }
 
-    public static func parse(
+    static func parse(
         argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         getenv: (StaticString) -> Bytes? = Sys.getenv
     ) throws(Failure) -> Options {
@@ -51,7 +50,7 @@ extension HermesInit {
     }
 
     /// Seconds, with up to three decimals: "5", "0", "2.5".
-    public static func parseGrace(_ text: Bytes) throws(Failure) -> Int {
+    static func parseGrace(_ text: Bytes) throws(Failure) -> Int {
         var whole = text[...]
         var fraction = ArraySlice<UInt8>()
         let dot = text.firstIndex(of: 0x2E)
@@ -76,7 +75,7 @@ extension HermesInit {
     }
 
     /// Exit-code remaps: FROM:TO pairs separated by commas or blanks.
-    public static func parseMap(_ text: Bytes) throws(Failure) -> [(from: Int32, to: Int32)] {
+    static func parseMap(_ text: Bytes) throws(Failure) -> [(from: Int32, to: Int32)] {
         var result = [(from: Int32, to: Int32)]()
         for item in Routing.parseList(text.map { $0 == 0x3A ? 0x3D : $0 }) {
             guard let eq = item.firstIndex(of: 0x3D), let from = parseID(item[..<eq]), let to = parseID(item[(eq + 1)...]),

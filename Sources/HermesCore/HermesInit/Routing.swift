@@ -1,26 +1,20 @@
 /// hermes-init's routing decision (R8): which program the container's arguments run. Pure.
-public enum Routing {
-    /// Top-level subcommands of the `hermes` CLI: `_BUILTIN_SUBCOMMANDS` of hermes-agent
-    /// 0.19.0's hermes_cli/main.py. A first argument naming one of them always goes to
-    /// hermes, even when a program of the same name is on PATH (`mcp` from the MCP SDK,
-    /// `login` from util-linux). The image replaces it with the installed CLI's own list
-    /// (`subcommandsFile`, written at image build); `HERMES_INIT_SUBCOMMANDS` (names
-    /// separated by spaces, commas or colons) replaces both. Commands that plugins add
-    /// (`honcho`) are not in the CLI's list: not being programs on PATH, they reach
-    /// hermes all the same.
-    public static let defaultSubcommands: StaticString =
+enum Routing {
+    /// hermes-agent 0.19.0's `_BUILTIN_SUBCOMMANDS` (hermes_cli/main.py): R8's list when
+    /// the image has none (`subcommandsFile`) and HERMES_INIT_SUBCOMMANDS is unset.
+    static let defaultSubcommands: StaticString =
         "acp auth backup bundles chat checkpoints claw completion computer-use config console cron curator dashboard debug desktop doctor dump fallback gateway gui help hooks import insights journey kanban learning login logout logs lsp mcp memory memory-graph migrate moa model pairing pets plugins portal postinstall profile project prompt-size proxy secrets security send serve sessions setup skills slack status tools uninstall update version webhook whatsapp whatsapp-cloud"
 
     /// The installed CLI's subcommands, one a line, written by the image build
     /// (docker/hermes-agent/apply.py). Read only when routing needs the list.
-    public static let subcommandsFile: StaticString = "/opt/hermes/share/hermes-init/subcommands"
+    static let subcommandsFile: StaticString = "/opt/hermes/share/hermes-init/subcommands"
 
     static func isSeparator(_ c: UInt8) -> Bool {
         c == 0x20 || c == 0x09 || c == 0x0A || c == 0x2C || c == 0x3A
     }
 
     /// Splits a list of names at spaces, tabs, newlines, commas and colons.
-    public static func parseList(_ text: Bytes) -> [Bytes] {
+    static func parseList(_ text: Bytes) -> [Bytes] {
         var names = [Bytes]()
         var start = 0
         while start < text.count {
@@ -35,7 +29,7 @@ public enum Routing {
     /// True when `name` is one of the names in `list` (split as `parseList` does),
     /// without building the list: a byte search jumps to each place `name`'s first byte
     /// stands, and a hit must be a whole word.
-    public static func listContains(_ list: Bytes, _ name: Bytes) -> Bool {
+    static func listContains(_ list: Bytes, _ name: Bytes) -> Bool {
         list.withUnsafeBufferPointer { listContains($0, name) }
     }
 
@@ -57,14 +51,14 @@ public enum Routing {
         }
     }
 
-    public enum Route: Equatable {
+    enum Route: Equatable {
         /// Run `hermes` with all the arguments.
         case hermes(Reason)
         /// Run the arguments as a command line.
         case program(Reason)
     }
 
-    public enum Reason: Equatable {
+    enum Reason: Equatable {
         case noArguments
         case subcommand
         case leadingDash
@@ -76,7 +70,7 @@ public enum Routing {
     /// The rules, in order: no arguments → hermes; a hermes subcommand name or anything
     /// starting with `-` → hermes ARGS; a name with `/` → run as given; an executable
     /// file on PATH → run it; otherwise → hermes ARGS.
-    public static func route<E: Error>(first: Bytes?, isSubcommand: (Bytes) throws(E) -> Bool,
+    static func route<E: Error>(first: Bytes?, isSubcommand: (Bytes) throws(E) -> Bool,
                                        locate: (Bytes) -> Bytes?) throws(E) -> Route {
         guard let first else { return .hermes(.noArguments) }
         if first.first == 0x2D { return .hermes(.leadingDash) }
@@ -88,7 +82,7 @@ public enum Routing {
 }
 
 extension Routing.Reason {
-    public var text: Bytes {
+    var text: Bytes {
         switch self {
         case .noArguments: return Bytes("no arguments")
         case .subcommand: return Bytes("first argument is a hermes subcommand")

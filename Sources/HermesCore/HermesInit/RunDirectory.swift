@@ -1,11 +1,7 @@
-/// What s6-overlay's `/init` needs of `/run`, checked before hermes-init execs it (PID 1,
-/// the runtime-init target): its first stage copies its init into `/run/s6/basedir` and
-/// execs it from there, so `/run` must be writable and allow exec. Without the check a
-/// read-only root ends in s6's own failure to create `/run/s6`, and a tmpfs mounted
-/// noexec (Docker's `--tmpfs /run` default) in `exec: /run/s6/basedir/bin/init:
-/// Permission denied`, 126, and a restart loop. With `S6_READ_ONLY_ROOT` set and
-/// CAP_SYS_ADMIN held, s6-overlay mounts or remounts `/run` itself, and the check
-/// stands aside. A missing `/run` is s6-overlay's to create.
+/// M3: what s6-overlay's `/init` needs of `/run` (its first stage copies its init into
+/// `/run/s6/basedir` and execs it from there), checked before hermes-init execs it.
+/// Unchecked, a read-only root ends in s6's failure to create `/run/s6` and a noexec
+/// tmpfs (Docker's `--tmpfs /run` default) in 126 and a restart loop.
 enum RunDirectory {
     /// CAP_SYS_ADMIN's bit in the capability sets.
     static let sysAdmin: UInt64 = 1 << 21

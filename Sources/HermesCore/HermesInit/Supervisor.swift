@@ -1,31 +1,26 @@
-/// PID-1 mode: hermes-init as a tini-grade init. It keeps every signal blocked and
-/// waits for them synchronously (no handlers, no timer: idle means asleep), forwards
-/// all but SIGCHLD to the program, reaps every zombie, and when the program exits it
-/// stops what is left (SIGTERM, a grace time, SIGKILL) and exits with the program's
-/// status. Once the program runs, problems are reported and the loop goes on: only
-/// the program's status leaves PID 1.
-public enum Supervisor {
-    public struct Options: Equatable {
+/// PID-1 mode (docs/contract.md I1-I5): a tini-grade init that waits for signals
+/// synchronously (no handlers, no timer), forwards, reaps, and exits with the
+/// program's status.
+enum Supervisor {
+    struct Options: Equatable {
         /// Grace time between SIGTERM and SIGKILL for what is left, in milliseconds.
-        public var graceMilliseconds: Int = 5000
+        var graceMilliseconds: Int = 5000
         /// Forward signals to the program's process group instead of the program.
-        public var processGroup = false
+        var processGroup = false
         /// Exit-code remaps applied to the program's final status (`143:0`).
-        public var exitMap: [(from: Int32, to: Int32)] = []
+        var exitMap: [(from: Int32, to: Int32)] = []
         /// Not PID 1: registered as a child subreaper instead.
-        public var subreaper = false
-
-        public init() {}
+        var subreaper = false
 
         /// By hand: tuples are not Equatable. (The options fuzzer checks that parsing
         /// twice gives equal options.)
-        public static func == (a: Options, b: Options) -> Bool {
+        static func == (a: Options, b: Options) -> Bool {
             a.graceMilliseconds == b.graceMilliseconds && a.processGroup == b.processGroup
                 && a.subreaper == b.subreaper && a.exitMap.count == b.exitMap.count
                 && zip(a.exitMap, b.exitMap).allSatisfy { $0.from == $1.from && $0.to == $1.to }
         }
 
-        public func remap(_ code: Int32) -> Int32 {
+        func remap(_ code: Int32) -> Int32 {
             for m in exitMap where m.from == code { return m.to }
             return code
         }
@@ -36,7 +31,7 @@ public enum Supervisor {
     static let execPhase: Int32 = 2
 
     /// Starts the program as a child and supervises it; never returns.
-    public static func run(plan: HermesInit.LaunchPlan, options: Options, originalMask: SignalSet, diag: Diagnostics) -> Never {
+    static func run(plan: HermesInit.LaunchPlan, options: Options, originalMask: SignalSet, diag: Diagnostics) -> Never {
         var credentials: PreparedCredentials? = nil
         if case .drop(let c) = plan.drop { credentials = PreparedCredentials(c) }
         let exec = PreparedExec(argv: plan.argv.pointer, envp: plan.envp.pointer, path: plan.path)

@@ -1,10 +1,9 @@
-/// Python venv activation without a shell: the variables the venv's `bin/activate`
-/// exports, and none of its private ones (`_OLD_VIRTUAL_*`, `deactivate`).
-public enum Venv {
+/// R7: what the venv's `bin/activate` exports, without a shell or its `_OLD_VIRTUAL_*`.
+enum Venv {
     /// The value `activate` gives `VIRTUAL_ENV_PROMPT`: the first plain assignment
     /// `VIRTUAL_ENV_PROMPT=...` in the script (quoted or not, no expansion in it).
     /// Scripts that compute it (uv's `$(basename ...)`) or lack it get `(<dir name>) `.
-    public static func prompt(activateScript: Bytes, venvDir: Bytes) -> Bytes {
+    static func prompt(activateScript: Bytes, venvDir: Bytes) -> Bytes {
         let found = activateScript.withUnsafeBufferPointer { s in promptRange(in: s).map { Bytes(s[$0]) } }
         if let found { return found }
         var p = Bytes("(")
@@ -85,7 +84,7 @@ public enum Venv {
     }
 
     /// The `PS1` prefix: the prompt itself when it already reads `(name) `, else `(prompt) `.
-    public static func ps1Prefix(_ prompt: Bytes) -> Bytes {
+    static func ps1Prefix(_ prompt: Bytes) -> Bytes {
         if prompt.count >= 3 && prompt.first == 0x28 && prompt.last == 0x20 && prompt[prompt.count - 2] == 0x29 {
             return prompt
         }
@@ -98,7 +97,7 @@ public enum Venv {
     /// Applies activation to `env`: VIRTUAL_ENV, PATH with the venv's bin in front,
     /// PYTHONHOME removed, VIRTUAL_ENV_PROMPT, and PS1 prefixed only when PS1 is set
     /// and VIRTUAL_ENV_DISABLE_PROMPT is empty.
-    public static func activate(_ env: inout Environment, venvDir: Bytes, activateScript: Bytes) {
+    static func activate(_ env: inout Environment, venvDir: Bytes, activateScript: Bytes) {
         venvDir.withUnsafeBytes { dir in
             activateScript.withUnsafeBufferPointer { script in activate(&env, venvDir: dir, script: script) }
         }

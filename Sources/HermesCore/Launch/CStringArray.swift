@@ -1,8 +1,8 @@
 /// The one `char *[]` type: a NULL-terminated array of C strings for execve, its argv or
 /// its envp. It points at strings that already exist (argv tails, the environment, a
 /// `StringStore`'s entries, kept alive with it) and owns only the copies it made.
-public final class CStringArray {
-    public let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+final class CStringArray {
+    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
     let count: Int
     /// How many of the first elements are copies to free, and whether the last one is.
     let ownedFirst: Int
@@ -10,7 +10,7 @@ public final class CStringArray {
     let store: StringStore?
 
     /// Copies of `items`.
-    public convenience init(_ items: [Bytes]) {
+    convenience init(_ items: [Bytes]) {
         self.init(count: items.count, ownedFirst: items.count, ownsLast: false, store: nil) { p in
             for (i, item) in items.enumerated() { p[i] = CStringArray.copy(item) }
         }
@@ -18,7 +18,7 @@ public final class CStringArray {
 
     /// `tail`'s `count` pointers, with a copy of `prefix` before them and of `suffix`
     /// after them when given: an argv built from our own.
-    public convenience init(prefix: Bytes?, _ tail: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, count: Int,
+    convenience init(prefix: Bytes?, _ tail: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, count: Int,
                             suffix: Bytes? = nil) {
         let extra = prefix == nil ? 0 : 1
         let total = count + extra + (suffix == nil ? 0 : 1)

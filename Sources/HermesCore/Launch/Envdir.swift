@@ -1,22 +1,14 @@
-/// Reads an environment directory with the rules of s6-overlay's `with-contenv`, which
-/// (3.2.2.0 and later) runs `s6-envdir -Lf` on a directory where `/init` wrote every
-/// value followed by one newline:
-/// - every regular entry whose name does not start with `.` and has no `=` is a
-///   variable; other names are skipped;
-/// - an empty file unsets the variable;
-/// - otherwise the whole file is the value (-f: not just the first line; -L: no
-///   length clamp) less exactly one trailing newline if it ends in one (no -n), with
-///   NUL bytes then turned into newlines: `bar\n` is `bar`, `\n` is set and empty,
-///   `x\n\n` is `x\n`, `x` (no newline) is `x`;
-/// - symlinks are followed; anything that cannot be read (a subdirectory, an
-///   unreadable file, a value over `maxValue` bytes) is an error, so a half-loaded
-///   environment never reaches the program.
-public enum Envdir {
+/// Reads an environment directory with the rules of s6-overlay's `with-contenv`
+/// (3.2.2.0 on: `s6-envdir -Lf` on values written with one trailing newline), as
+/// docs/contract.md D5 states them: `bar\n` is `bar`, `\n` is set and empty, `x\n\n` is
+/// `x\n`, `x` is `x`, an empty file unsets, NULs become newlines; anything that cannot
+/// be read is an error, so a half-loaded environment never reaches the program.
+enum Envdir {
     /// The kernel refuses one environment string over 32 pages (MAX_ARG_STRLEN).
-    public static let maxValue = 128 * 1024 - 1
+    static let maxValue = 128 * 1024 - 1
 
     /// True when `name` would be loaded as a variable.
-    public static func isVariableName(_ name: Bytes) -> Bool {
+    static func isVariableName(_ name: Bytes) -> Bool {
         guard let first = name.first, first != 0x2E else { return false }
         return !name.contains(0x3D)
     }
@@ -34,7 +26,7 @@ public enum Envdir {
     }
 
     /// The change one file's contents make.
-    public static func change(name: Bytes, contents: consuming Bytes) -> Environment.Change {
+    static func change(name: Bytes, contents: consuming Bytes) -> Environment.Change {
         if contents.isEmpty { return .unset(name) }
         var value = contents  // the last use of contents: moved, not copied
         let n = value.withUnsafeMutableBytes { finish($0.baseAddress!, count: $0.count) }
@@ -58,10 +50,10 @@ public enum Envdir {
 
     /// One variable as read: `entry` is `NAME=VALUE`, NUL-terminated, in the store the
     /// read was given; when `isSet` is false the variable is unset and only the name counts.
-    public struct Item {
-        public var entry: UnsafeMutablePointer<CChar>
-        public var nameLength: Int
-        public var isSet: Bool
+    struct Item {
+        var entry: UnsafeMutablePointer<CChar>
+        var nameLength: Int
+        var isSet: Bool
     }
 
     /// Reads the directory at `path` into `store`, sorted by name so that the result
@@ -69,7 +61,7 @@ public enum Envdir {
     /// or is not a directory gives nil instead of an error. Every value is read
     /// straight into the store, behind its name: one openat and one read for a small
     /// file, and no copy. The records sit in `reader`'s page while the files are read.
-    public static func read(_ path: UnsafePointer<CChar>, store: StringStore, reader: inout FileReader,
+    static func read(_ path: UnsafePointer<CChar>, store: StringStore, reader: inout FileReader,
                             missingOK: Bool = false) throws(Failure) -> [Item]? {
         // What failed, named only when something did: the fast path builds no message.
         func failure(_ file: UnsafePointer<CChar>?, _ error: Errno?, _ reason: StaticString = "") -> Failure {
@@ -112,7 +104,7 @@ public enum Envdir {
 
     /// Reads the directory at `path` into a list of changes, in name order; nil as
     /// `read` gives it.
-    public static func load(_ path: Bytes, reader: inout FileReader, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
+    static func load(_ path: Bytes, reader: inout FileReader, missingOK: Bool = false) throws(Failure) -> [Environment.Change]? {
         let store = StringStore()
         let read = try Sys.withCPath(path) { p throws(Failure) in
             try Envdir.read(p, store: store, reader: &reader, missingOK: missingOK)

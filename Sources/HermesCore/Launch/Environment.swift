@@ -1,24 +1,22 @@
-/// The environment a program will be exec'd with: `NAME=VALUE` C strings, in the order
-/// they came. The process's own entries are pointed at, never copied; an entry made here
-/// is written once, NUL-terminated, into a `StringStore`, so rendering the envp for
-/// execve copies pointers only. Changed in memory (never with setenv). Copies share the
-/// store (its strings never change) and copy the list of pointers on write.
-public struct Environment {
+/// The environment a program will be exec'd with: `NAME=VALUE` C strings in order, ours
+/// pointed at, new ones written once into a `StringStore`, so the envp copies pointers
+/// only. Changed in memory, never with setenv.
+struct Environment {
     /// One pointer per entry, in order.
     var slots: [UnsafeMutablePointer<CChar>]
     let store: StringStore
     /// The changes made since the snapshot, in order, kept only when `recording` (for
     /// traces): each one is a copy, and the fast path has no use for them.
-    public private(set) var changes: [Change]
-    public var recording: Bool
+    private(set) var changes: [Change]
+    var recording: Bool
 
-    public enum Change: Equatable {
+    enum Change: Equatable {
         case set(Bytes, Bytes)
         case unset(Bytes)
     }
 
     /// An environment of copies of `entries`.
-    public init(entries: [Bytes], recording: Bool = true) {
+    init(entries: [Bytes], recording: Bool = true) {
         let store = StringStore()
         var list = [UnsafeMutablePointer<CChar>]()
         list.reserveCapacity(entries.count)
@@ -31,7 +29,7 @@ public struct Environment {
 
     /// The process environment, pointed at. Room is kept for the dozen entries the CMD
     /// rules add, so the list grows once at most.
-    public static func current(recording: Bool = true) -> Environment {
+    static func current(recording: Bool = true) -> Environment {
         var n = 0
         while Sys.environment[n] != nil { n += 1 }
         return Environment(borrowing: Sys.environment, count: n, recording: recording)
@@ -47,9 +45,9 @@ public struct Environment {
     }
 
     /// Copies of the entries, in order (for tests and the boot steps' dump).
-    public var entries: [Bytes] { slots.map { Bytes(cString: $0) } }
+    var entries: [Bytes] { slots.map { Bytes(cString: $0) } }
 
-    public var count: Int { slots.count }
+    var count: Int { slots.count }
 
     static func nameLength(_ entry: Bytes) -> Int {
         var i = 0
@@ -83,41 +81,50 @@ public struct Environment {
 
     /// The value of `name` in place, no copy; nil when unset. The first entry wins, as
     /// with getenv. Valid while the environment (or a copy of it) lives.
-    public func value(_ name: UnsafeRawBufferPointer) -> UnsafeBufferPointer<UInt8>? {
+    func value(_ name: UnsafeRawBufferPointer) -> UnsafeBufferPointer<UInt8>? {
         guard let i = index(name) else { return nil }
         let v = UnsafeMutableRawPointer(slots[i] + name.count + 1).assumingMemoryBound(to: UInt8.self)
         return UnsafeBufferPointer(start: v, count: cStringLength(slots[i] + name.count + 1))
     }
 
-    public func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? { value(name.raw) }
+    func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? { value(name.raw) }
 
     /// A copy of the value of `name`, or nil when unset.
-    public func get(_ name: Bytes) -> Bytes? {
+    func get(_ name: Bytes) -> Bytes? {
         name.withUnsafeBytes { n in value(n).map { Bytes(copying: $0.baseAddress!, count: $0.count) } }
     }
 
-    public func get(_ name: StaticString) -> Bytes? {
+    func get(_ name: StaticString) -> Bytes? {
         value(name.raw).map { Bytes(copying: $0.baseAddress!, count: $0.count) }
     }
 
     /// True when `name` is set and not empty.
-    public func isSetNonEmpty(_ name: StaticString) -> Bool {
+    func isSetNonEmpty(_ name: StaticString) -> Bool {
         guard let v = value(name) else { return false }
         return !v.isEmpty
     }
 
-    /// Puts the finished entry `NAME=…` (its name `nameLength` bytes) in place of the
-    /// first entry of that name, dropping any later ones, or at the end.
-    mutating func put(_ entry: UnsafeMutablePointer<CChar>, nameLength: Int) {
-        let name = UnsafeRawBufferPointer(start: entry, count: nameLength)
-        guard let first = index(name) else {
-            slots.append(entry)
-            return
-        }
-        slots[first] = entry
-        var i = first + 1
+    /// Removes the entries of `name` from index `start` on.
+    private mutating func remove(_ name: UnsafeRawBufferPointer, from start: Int) {
+        var i = start
         while i < slots.count {
             if Environment.matches(slots[i], name) { slots.remove(at: i) } else { i += 1 }
+        }
+    }
+
+    /// Puts the finished entry `NAME=…` (its name `nameLength` bytes) in place of the
+    /// first entry of that name, dropping any later ones, or at the end; recorded as a set.
+    mutating func put(_ entry: UnsafeMutablePointer<CChar>, nameLength: Int) {
+        let name = UnsafeRawBufferPointer(start: entry, count: nameLength)
+        if let first = index(name) {
+            slots[first] = entry
+            remove(name, from: first + 1)
+        } else {
+            slots.append(entry)
+        }
+        if recording {
+            let v = entry + nameLength + 1
+            changes.append(.set(Bytes(name), Bytes(copying: v, count: cStringLength(v))))
         }
     }
 
@@ -125,12 +132,7 @@ public struct Environment {
     mutating func set(_ name: UnsafeRawBufferPointer, _ a: UnsafeRawBufferPointer,
                       _ b: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
                       _ c: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
-        let entry = store.entry(name, a, b, c)
-        put(entry, nameLength: name.count)
-        if recording {
-            let v = entry + name.count + 1
-            changes.append(.set(Bytes(name), Bytes(copying: v, count: cStringLength(v))))
-        }
+        put(store.entry(name, a, b, c), nameLength: name.count)
     }
 
     mutating func set(_ name: StaticString, _ a: UnsafeRawBufferPointer,
@@ -140,79 +142,57 @@ public struct Environment {
     }
 
     /// Sets `name` to `value`, replacing every earlier entry of that name in place.
-    public mutating func set(_ name: Bytes, _ value: Bytes) {
+    mutating func set(_ name: Bytes, _ value: Bytes) {
         name.withUnsafeBytes { n in value.withUnsafeBytes { v in set(n, v) } }
     }
 
-    public mutating func set(_ name: StaticString, _ value: Bytes) {
+    mutating func set(_ name: StaticString, _ value: Bytes) {
         value.withUnsafeBytes { v in set(name.raw, v) }
     }
 
-    public mutating func set(_ name: StaticString, _ value: StaticString) { set(name.raw, value.raw) }
-
-    public mutating func set(_ name: StaticString, _ value: UnsafeBufferPointer<UInt8>) {
-        set(name.raw, UnsafeRawBufferPointer(value))
-    }
+    mutating func set(_ name: StaticString, _ value: StaticString) { set(name.raw, value.raw) }
 
     /// Removes every entry of `name`; records a change only when something was removed.
     mutating func unset(_ name: UnsafeRawBufferPointer) {
         guard let first = index(name) else { return }
-        var i = first
-        while i < slots.count {
-            if Environment.matches(slots[i], name) { slots.remove(at: i) } else { i += 1 }
-        }
+        remove(name, from: first)
         if recording { changes.append(.unset(Bytes(name))) }
     }
 
-    public mutating func unset(_ name: Bytes) { name.withUnsafeBytes { unset($0) } }
+    mutating func unset(_ name: Bytes) { name.withUnsafeBytes { unset($0) } }
 
-    public mutating func unset(_ name: StaticString) { unset(name.raw) }
+    mutating func unset(_ name: StaticString) { unset(name.raw) }
 
-    /// Keeps only the named variables (as execline's `emptyenv -p` keeps PATH).
-    public mutating func keepOnly(_ names: [Bytes]) {
-        var kept = [UnsafeMutablePointer<CChar>]()
-        kept.reserveCapacity(slots.capacity)
-        for e in slots {
-            var keep = false
-            for name in names where name.withUnsafeBytes({ Environment.matches(e, $0) }) { keep = true }
-            if keep {
-                kept.append(e)
-            } else if recording {
+    /// Keeps only `name`'s entries (as execline's `emptyenv -p` keeps PATH), in place.
+    mutating func keepOnly(_ name: StaticString) {
+        var removed = [Change]()
+        let record = recording
+        slots.removeAll { e in
+            if Environment.matches(e, name.raw) { return false }
+            if record {
                 let p = UnsafeMutableRawPointer(e).assumingMemoryBound(to: UInt8.self)
                 var n = 0
                 while p[n] != 0 && p[n] != 0x3D { n += 1 }
-                changes.append(.unset(Bytes(copying: p, count: n)))
+                removed.append(.unset(Bytes(copying: p, count: n)))
             }
+            return true
         }
-        slots = kept
-    }
-
-    /// Keeps only `name`, without the list the general form builds.
-    public mutating func keepOnly(_ name: StaticString) {
-        if recording { keepOnly([Bytes(name)]); return }
-        let kept = index(name.raw).map { slots[$0] }
-        slots.removeAll(keepingCapacity: true)
-        if let kept { slots.append(kept) }
+        changes += removed
     }
 
     /// Applies what `Envdir.read` read, in order: entries are put in as they are.
-    public mutating func apply(_ items: [Envdir.Item]) {
+    mutating func apply(_ items: [Envdir.Item]) {
         for item in items {
-            let name = UnsafeRawBufferPointer(start: item.entry, count: item.nameLength)
-            if !item.isSet {
-                unset(name)
-                continue
-            }
-            put(item.entry, nameLength: item.nameLength)
-            if recording {
-                let v = item.entry + item.nameLength + 1
-                changes.append(.set(Bytes(name), Bytes(copying: v, count: cStringLength(v))))
+            if item.isSet {
+                put(item.entry, nameLength: item.nameLength)
+            } else {
+                unset(UnsafeRawBufferPointer(start: item.entry, count: item.nameLength))
             }
         }
     }
 
     /// Applies a list of changes in order.
-    public mutating func apply(_ list: [Change]) {
+    mutating func apply(_ list: [Change]) {
         for c in list {
             switch c {
             case .set(let n, let v): set(n, v)
@@ -223,5 +203,5 @@ public struct Environment {
 
     /// The NULL-terminated envp for execve: the pointers, copied once; the strings stay
     /// where they are, kept alive by the array.
-    public func render() -> CStringArray { CStringArray(pointers: slots, store: store) }
+    func render() -> CStringArray { CStringArray(pointers: slots, store: store) }
 }

@@ -1,11 +1,11 @@
 /// Program lookup and execve, with exact diagnostics. Returns only on failure.
-public enum Exec {
+enum Exec {
     /// Used when the environment has no PATH (musl's execvp default).
-    public static let defaultPath: StaticString = "/usr/local/bin:/bin:/usr/bin"
+    static let defaultPath: StaticString = "/usr/local/bin:/bin:/usr/bin"
 
     /// Runs `argv[0]`, searching `path` (the PATH of the environment the program will
     /// get) when it has no `/`. Returns only on failure.
-    public static func run(
+    static func run(
         argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         path: Bytes?
@@ -23,7 +23,7 @@ public enum Exec {
     static func exists(_ file: Bytes) -> Bool { Sys.withCPath(file) { Sys.exists($0) } }
 
     /// Turns an execve errno into the exit code and message.
-    public static func failure(_ file: Bytes, _ e: Errno) -> Failure {
+    static func failure(_ file: Bytes, _ e: Errno) -> Failure {
         let (code, reason) = diagnose(file, e)
         return Failure.unable(code, exec(file), reason)
     }
@@ -31,7 +31,7 @@ public enum Exec {
     /// The exit code and reason for an execve errno. ENOENT for a file that exists
     /// means its interpreter is missing: the `#!` one, or the ELF loader.
     @inline(__always)
-    public static func diagnose(_ file: Bytes, _ e: Errno) -> (code: Int32, reason: Bytes) {
+    static func diagnose(_ file: Bytes, _ e: Errno) -> (code: Int32, reason: Bytes) {
         switch e {
         case .noEntry where exists(file):
             var reason: Bytes
@@ -58,7 +58,7 @@ public enum Exec {
 
     /// Pure part of the above: `#!` then optional blanks, then the path up to a blank
     /// or the end of the line.
-    public static func parseShebang(_ head: Bytes) -> Bytes? {
+    static func parseShebang(_ head: Bytes) -> Bytes? {
         guard head.count > 2, head[0] == 0x23, head[1] == 0x21 else { return nil }
         var i = 2
         while i < head.count && (head[i] == 0x20 || head[i] == 0x09) { i += 1 }

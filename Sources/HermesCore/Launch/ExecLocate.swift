@@ -18,7 +18,7 @@ extension Exec {
 
     /// Where a PATH search would find `name`: the first candidate that is a regular file
     /// with an execute bit. Checked as the current user, so only a forecast of execve.
-    public static func locate(_ name: Bytes, path: Bytes?) -> Bytes? {
+    static func locate(_ name: Bytes, path: Bytes?) -> Bytes? {
         if name.contains(0x2F) { return isExecutableFile(name) ? name : nil }
         for dir in Directories(path ?? Bytes(defaultPath)) {
             var candidate = Bytes(dir)

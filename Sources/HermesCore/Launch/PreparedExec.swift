@@ -4,7 +4,7 @@
 /// Like execvp, a candidate that exists but is denied (EACCES) does not stop the search;
 /// unlike execvp, a file that is not a valid executable is reported (126), never handed
 /// to /bin/sh. An empty PATH entry means the current directory, as in POSIX.
-public final class PreparedExec {
+final class PreparedExec {
     let argv: UnsafePointer<UnsafeMutablePointer<CChar>?>
     let envp: UnsafePointer<UnsafeMutablePointer<CChar>?>
     /// Every candidate path, each NUL-terminated, back to back.
@@ -15,12 +15,12 @@ public final class PreparedExec {
 
     /// How an attempt ended: the candidate that decides the error (nil: none found)
     /// and its errno.
-    public struct Outcome: Equatable {
-        public var candidate: Int?
-        public var errno: Int32
+    struct Outcome: Equatable {
+        var candidate: Int?
+        var errno: Int32
     }
 
-    public init(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+    init(argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
                 envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, path: Bytes?) {
         self.argv = argv
         self.envp = envp
@@ -50,7 +50,7 @@ public final class PreparedExec {
         self.starts = starts
     }
 
-    public func candidate(_ i: Int) -> Bytes {
+    func candidate(_ i: Int) -> Bytes {
         var b = Bytes()
         var j = starts[i]
         while storage[j] != 0 { b.append(UInt8(bitPattern: storage[j])); j += 1 }
@@ -58,7 +58,7 @@ public final class PreparedExec {
     }
 
     /// Tries each candidate with execve. Returns only when none could be run.
-    public func attempt() -> Outcome {
+    func attempt() -> Outcome {
         if argv[0] == nil { return Outcome(candidate: nil, errno: Errno.invalid.rawValue) }
         var denied: Int? = nil
         return storage.withUnsafeBufferPointer { buf in
@@ -84,7 +84,7 @@ public final class PreparedExec {
     }
 
     /// The exit code and message for an outcome.
-    public func failure(_ o: Outcome) -> Failure {
+    func failure(_ o: Outcome) -> Failure {
         if argv[0] == nil {
             return Failure.unable(ExitCode.usage, Bytes("run program"), Bytes("no program given"))
         }

@@ -3,14 +3,12 @@
 /// once written, so pointers into it stay valid while the store lives. A container
 /// start writes a few hundred bytes: small chunks keep what it allocates after them on
 /// the pages already touched.
-public final class StringStore {
+final class StringStore {
     static let chunkSize = 1024
     /// Each chunk starts with the pointer to the one made before it.
     private var newest: UnsafeMutableRawPointer? = nil
     private var next: UnsafeMutableRawPointer? = nil
     private var room = 0
-
-    public init() {}
 
     deinit {
         var c = newest

@@ -1,6 +1,6 @@
 /// `--explain`: what would be done, as `key=value` lines on stdout. Changes nothing.
-public enum Explain {
-    public static func lines(
+enum Explain {
+    static func lines(
         account: Bytes, plan: DropPlan, changes: [Environment.Change], noNewPrivs: Bool,
         program: Bytes, resolved: Bytes?
     ) -> Bytes {

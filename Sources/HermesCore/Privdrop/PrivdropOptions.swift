@@ -1,8 +1,8 @@
 /// privdrop's command line: its help, options and ACCOUNT, parsed from argv alone.
 extension Privdrop {
-    public static let usageLine: StaticString = "privdrop [--envdir DIR] [--home] [--no-new-privs] [--keep-runtime-groups] [--explain] ACCOUNT PROG [ARG...]"
+    static let usageLine: StaticString = "privdrop [--envdir DIR] [--home] [--no-new-privs] [--keep-runtime-groups] [--explain] ACCOUNT PROG [ARG...]"
 
-    public static let help: StaticString = """
+    static let help: StaticString = """
     usage: privdrop [OPTIONS] ACCOUNT PROG [ARG...]
 
     Become ACCOUNT, then exec PROG in place (same pid, fds, cwd, umask, session, TTY).
@@ -35,20 +35,19 @@ extension Privdrop {
 
     """
 
-    public struct Options: Equatable {
-        public var envdir: Bytes? = nil
-        public var home = false
-        public var noNewPrivs = false
+    struct Options: Equatable {
+        var envdir: Bytes? = nil
+        var home = false
+        var noNewPrivs = false
         /// Keep the groups the container runtime gave (RuntimeGroups) across the drop.
-        public var keepRuntimeGroups = false
-        public var explain = false
-        public var account = Bytes()
+        var keepRuntimeGroups = false
+        var explain = false
+        var account = Bytes()
         /// Index in argv of PROG.
-        public var programIndex = 0
-        public init() {}
+        var programIndex = 0
     }
 
-    public enum Command: Equatable {
+    enum Command: Equatable {
         case help
         case version
         case run(Options)
@@ -63,7 +62,7 @@ extension Privdrop {
     }
 
     /// Parses options and ACCOUNT. Pure: looks at argv only.
-    public static func parse(argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) -> Command {
+    static func parse(argc: Int32, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>) throws(Failure) -> Command {
         var o = Options()
         var i = 1
         let n = Int(argc)

@@ -6,10 +6,10 @@ extension Sys {
     /// u16 d_reclen, u8 d_type, char d_name[]), read into one block that grows while
     /// getdents64 has more; "." and ".." are left out of `offsets`. Not copyable: the
     /// block is freed with it.
-    public struct DirectoryRecords: ~Copyable {
+    struct DirectoryRecords: ~Copyable {
         let base: UnsafeMutableRawPointer
         /// Where each record starts, in directory order.
-        public private(set) var offsets: [Int]
+        private(set) var offsets: [Int]
         /// Whether `base` is ours to free (not the page it was given).
         private let owned: Bool
 
@@ -64,21 +64,21 @@ extension Sys {
 
         /// The NUL-terminated name of the record at `offset`.
         @inline(__always)
-        public func name(_ offset: Int) -> UnsafeMutablePointer<CChar> {
+        func name(_ offset: Int) -> UnsafeMutablePointer<CChar> {
             (base + offset + 19).assumingMemoryBound(to: CChar.self)
         }
 
         /// True when the file system says the record is a regular file (DT_REG); false
         /// when it does not say, or for a symlink.
         @inline(__always)
-        public func isRegular(_ offset: Int) -> Bool { base.load(fromByteOffset: offset + 18, as: UInt8.self) == 8 }
+        func isRegular(_ offset: Int) -> Bool { base.load(fromByteOffset: offset + 18, as: UInt8.self) == 8 }
 
         /// Where the records are, for the tests that show which page holds them.
         var address: UnsafeMutableRawPointer { base }
     }
 
     /// The names in the directory at `path`, "." and ".." left out.
-    public static func directoryEntries(at path: UnsafePointer<CChar>) throws(Errno) -> [Bytes] {
+    static func directoryEntries(at path: UnsafePointer<CChar>) throws(Errno) -> [Bytes] {
         let fd = try open(path, .directory)
         defer { close(fd) }
         let records = try DirectoryRecords(fd)

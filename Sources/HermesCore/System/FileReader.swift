@@ -1,7 +1,6 @@
 import CHermes
 
 /// The one owner of the scratch page, and of what happens to a descriptor once read.
-///
 /// The scratch page (`CHermes_scratchPage`, 4 KiB of .bss) takes what a start reads
 /// before it is copied out at its own size: a small file, the current directory, an
 /// environment directory's records. Only this type touches it, so every build, the
@@ -13,11 +12,11 @@ import CHermes
 /// `execFollows`: the program goes straight on to execve (privdrop, hermes-init's exec
 /// modes), so close-on-exec descriptors are left to the exec to close, which saves one
 /// system call each, up to 64 of them; a supervisor that lives on closes as it goes.
-public struct FileReader: ~Copyable {
+struct FileReader: ~Copyable {
     let page: UnsafeMutableRawPointer
-    public var descriptors: Descriptors
+    var descriptors: Descriptors
 
-    public init(execFollows: Bool) {
+    init(execFollows: Bool) {
         page = CHermes_scratchPage()!
         descriptors = Descriptors(leaveToExec: execFollows)
     }
@@ -26,11 +25,11 @@ public struct FileReader: ~Copyable {
     static let pageSize = 4096
 
     /// What a read does with the descriptor it opened (opened close-on-exec here).
-    public struct Descriptors {
+    struct Descriptors {
         let leaveToExec: Bool
         var leftOpen = 0
 
-        public mutating func done(_ fd: Int32) {
+        mutating func done(_ fd: Int32) {
             if leaveToExec && leftOpen < 64 {
                 leftOpen += 1
             } else {
@@ -44,7 +43,7 @@ public struct FileReader: ~Copyable {
     /// to `body`: one read into the page, no fstat (a short read of a regular file is its
     /// end); a file that fills the page is read on to its end, onto the heap. Not for
     /// procfs or pipes: `readFile` is.
-    public mutating func withSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20,
+    mutating func withSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20,
                                        _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(Errno) {
         let fd = try Sys.open(path, .readOnly)
         defer { descriptors.done(fd) }
@@ -60,7 +59,7 @@ public struct FileReader: ~Copyable {
     }
 
     /// The same as an array of exactly the file's bytes.
-    public mutating func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
+    mutating func readSmallFile(_ path: UnsafePointer<CChar>, limit: Int = 64 << 20) throws(Errno) -> Bytes {
         var result = Bytes()
         try withSmallFile(path, limit: limit) { result = Bytes(copying: $0.baseAddress!, count: $0.count) }
         return result
@@ -68,7 +67,7 @@ public struct FileReader: ~Copyable {
 
     /// The current directory: into the page (PATH_MAX, its NUL included, is the most the
     /// kernel returns), then an array of the path's own size.
-    public mutating func currentDirectory() throws(Errno) -> Bytes {
+    mutating func currentDirectory() throws(Errno) -> Bytes {
         let p = page.assumingMemoryBound(to: CChar.self)
         if getcwd(p, Int(PATH_MAX)) == nil { throw Errno.current }
         return Bytes(copying: p, count: cStringLength(p))
@@ -77,7 +76,7 @@ public struct FileReader: ~Copyable {
     /// The records of the open directory `fd`, read into the page (moved to the heap only
     /// when they outgrow it), for `body`, which may close descriptors but cannot read
     /// into the page while it holds them.
-    public mutating func withDirectoryRecords<R>(
+    mutating func withDirectoryRecords<R>(
         _ fd: Int32, _ body: (borrowing Sys.DirectoryRecords, inout Descriptors) throws(Failure) -> R,
         failure: (Errno) -> Failure
     ) throws(Failure) -> R {

@@ -2,10 +2,10 @@ import CHermes
 
 /// stat, lstat and fstat, reduced to what the callers look at.
 extension Sys {
-    public struct FileStatus {
+    struct FileStatus {
         /// `st_mode`: the file type and permission bits.
-        public var mode: UInt32
-        public var size: Int
+        var mode: UInt32
+        var size: Int
 
         init(_ st: stat) {
             mode = UInt32(st.st_mode)
@@ -13,53 +13,49 @@ extension Sys {
         }
 
         @inline(__always) func isType(_ t: Int32) -> Bool { mode & UInt32(S_IFMT) == UInt32(t) }
-        public var isRegular: Bool { isType(S_IFREG) }
-        public var isDirectory: Bool { isType(S_IFDIR) }
+        var isRegular: Bool { isType(S_IFREG) }
+        var isDirectory: Bool { isType(S_IFDIR) }
     }
 
     /// `stat(path)`, following symlinks; nil when it fails (errno says why).
-    public static func status(_ path: UnsafePointer<CChar>) -> FileStatus? {
+    static func status(_ path: UnsafePointer<CChar>) -> FileStatus? {
         var st = stat()
         return stat(path, &st) == 0 ? FileStatus(st) : nil
     }
 
     /// `fstat(fd)`.
-    public static func status(_ fd: Int32) -> FileStatus? {
+    static func status(_ fd: Int32) -> FileStatus? {
         var st = stat()
         return fstat(fd, &st) == 0 ? FileStatus(st) : nil
     }
 
     /// True when `path` is a directory (following symlinks).
-    public static func isDirectory(_ path: UnsafePointer<CChar>) -> Bool {
+    static func isDirectory(_ path: UnsafePointer<CChar>) -> Bool {
         status(path)?.isDirectory ?? false
     }
 
     /// True when `path` is a regular file with an execute bit.
-    public static func isExecutableFile(_ path: UnsafePointer<CChar>) -> Bool {
+    static func isExecutableFile(_ path: UnsafePointer<CChar>) -> Bool {
         guard let st = status(path) else { return false }
         return st.isRegular && st.mode & 0o111 != 0
     }
 
     /// `access(path, F_OK)`: something is there.
-    public static func exists(_ path: UnsafePointer<CChar>) -> Bool { access(path, F_OK) == 0 }
+    static func exists(_ path: UnsafePointer<CChar>) -> Bool { access(path, F_OK) == 0 }
 
     /// `access(path, X_OK)`: a file we may execute, or a directory we may enter.
-    public static func mayExecute(_ path: UnsafePointer<CChar>) -> Bool { access(path, X_OK) == 0 }
+    static func mayExecute(_ path: UnsafePointer<CChar>) -> Bool { access(path, X_OK) == 0 }
 }
 
 /// statvfs, reduced to the two mount flags hermes-init looks at.
 extension Sys {
-    public struct MountFlags: Equatable {
-        public var readOnly: Bool
-        public var noExec: Bool
-        public init(readOnly: Bool, noExec: Bool) {
-            self.readOnly = readOnly
-            self.noExec = noExec
-        }
+    struct MountFlags: Equatable {
+        var readOnly: Bool
+        var noExec: Bool
     }
 
     /// The flags of the file system `path` is on; nil when statvfs fails (no such path).
-    public static func mountFlags(_ path: UnsafePointer<CChar>) -> MountFlags? {
+    static func mountFlags(_ path: UnsafePointer<CChar>) -> MountFlags? {
         var st = statvfs()
         guard statvfs(path, &st) == 0 else { return nil }
         // ST_RDONLY and ST_NOEXEC: Linux's MS_RDONLY and MS_NOEXEC (glibc names the

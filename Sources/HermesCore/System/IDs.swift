@@ -7,33 +7,33 @@ extension Sys {
     @inline(__always)
     static func result(_ r: Int32) -> Errno? { r == 0 ? nil : Errno.current }
 
-    @inline(__always) public static func setGroups(_ list: UnsafeBufferPointer<UInt32>) -> Errno? {
+    @inline(__always) static func setGroups(_ list: UnsafeBufferPointer<UInt32>) -> Errno? {
         result(CHermes_setgroups(list.count, list.baseAddress))
     }
-    @inline(__always) public static func setGID(_ gid: UInt32) -> Errno? { result(CHermes_setresgid(gid, gid, gid)) }
-    @inline(__always) public static func setUID(_ uid: UInt32) -> Errno? { result(CHermes_setresuid(uid, uid, uid)) }
+    @inline(__always) static func setGID(_ gid: UInt32) -> Errno? { result(CHermes_setresgid(gid, gid, gid)) }
+    @inline(__always) static func setUID(_ uid: UInt32) -> Errno? { result(CHermes_setresuid(uid, uid, uid)) }
     /// `setuid(0)` succeeds: root can be regained.
-    @inline(__always) public static func canRegainRoot() -> Bool { CHermes_setuid(0) == 0 }
+    @inline(__always) static func canRegainRoot() -> Bool { CHermes_setuid(0) == 0 }
 
     /// Real, effective and saved uid.
-    @inline(__always) public static func userIDs() -> (real: UInt32, effective: UInt32, saved: UInt32)? {
+    @inline(__always) static func userIDs() -> (real: UInt32, effective: UInt32, saved: UInt32)? {
         var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
         return getresuid(&r, &e, &s) == 0 ? (r, e, s) : nil
     }
 
     /// Real, effective and saved gid.
-    @inline(__always) public static func groupIDs() -> (real: UInt32, effective: UInt32, saved: UInt32)? {
+    @inline(__always) static func groupIDs() -> (real: UInt32, effective: UInt32, saved: UInt32)? {
         var r: gid_t = 0, e: gid_t = 0, s: gid_t = 0
         return getresgid(&r, &e, &s) == 0 ? (r, e, s) : nil
     }
 
     /// `getgroups` into `buffer`: the count, or -1.
-    @inline(__always) public static func getGroups(into buffer: UnsafeMutableBufferPointer<UInt32>) -> Int {
+    @inline(__always) static func getGroups(into buffer: UnsafeMutableBufferPointer<UInt32>) -> Int {
         Int(getgroups(Int32(buffer.count), buffer.baseAddress))
     }
 
     /// The supplementary group list.
-    public static func supplementaryGroups() throws(Errno) -> [UInt32] {
+    static func supplementaryGroups() throws(Errno) -> [UInt32] {
         // One call for the usual few groups; a longer list is counted, then read.
         var few = [UInt32]()
         var tooMany = false
@@ -59,7 +59,7 @@ extension Sys {
 
     /// The effective capability set (`CapEff` of /proc/self/status), nil when /proc
     /// cannot tell. Read only to explain a failure.
-    public static func effectiveCapabilities() -> UInt64? {
+    static func effectiveCapabilities() -> UInt64? {
         guard let status = try? readFile("/proc/self/status", limit: 1 << 16) else { return nil }
         return effectiveCapabilities(status: status)
     }

@@ -4,45 +4,45 @@ import CHermes
 /// others (fork itself is `Spawn`'s alone).
 extension Sys {
     /// `_exit`: nothing is buffered and no atexit handler has business running.
-    public static func exit(_ code: Int32) -> Never { _exit(code) }
+    static func exit(_ code: Int32) -> Never { _exit(code) }
 
-    public static func pid() -> Int32 { getpid() }
-    public static func parentPID() -> Int32 { getppid() }
-    public static func effectiveUID() -> UInt32 { geteuid() }
+    static func pid() -> Int32 { getpid() }
+    static func parentPID() -> Int32 { getppid() }
+    static func effectiveUID() -> UInt32 { geteuid() }
 
     /// `getenv(name)` from the environment we were started with.
     @inline(__always)
-    public static func getenv(_ name: StaticString) -> Bytes? {
+    static func getenv(_ name: StaticString) -> Bytes? {
         CHermes.getenv(name.cString).map { Bytes(cString: $0) }
     }
 
     /// The environment we were started with, as execve wants it.
-    public static var environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+    static var environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
         CHermes_environ()!
     }
 
     /// The kernel's AT_SECURE: we were started setuid or setgid (or with file capabilities).
-    public static func isSecureExecution() -> Bool { getauxval(CHermes_AT_SECURE()) != 0 }
+    static func isSecureExecution() -> Bool { getauxval(CHermes_AT_SECURE()) != 0 }
 
     /// `prctl(PR_SET_NO_NEW_PRIVS, 1)`.
-    public static func setNoNewPrivileges() throws(Errno) {
+    static func setNoNewPrivileges() throws(Errno) {
         if CHermes_prctl_set_no_new_privs() != 0 { throw Errno.current }
     }
 
     /// `prctl(PR_SET_CHILD_SUBREAPER, 1)`.
-    public static func becomeSubreaper() throws(Errno) {
+    static func becomeSubreaper() throws(Errno) {
         if CHermes_prctl_set_child_subreaper() != 0 { throw Errno.current }
     }
 
     /// `execve`: returns only when it failed, with errno set.
     @inline(__always)
-    public static func execve(_ path: UnsafePointer<CChar>, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+    static func execve(_ path: UnsafePointer<CChar>, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
                               _ envp: UnsafePointer<UnsafeMutablePointer<CChar>?>) {
         _ = CHermes.execve(path, argv, envp)
     }
 
     /// What `wait(any:)` found.
-    public enum Reaped {
+    enum Reaped {
         case child(Int32, WaitStatus)
         /// Children are left, none has exited (WNOHANG only).
         case noneYet
@@ -51,7 +51,7 @@ extension Sys {
     }
 
     /// `waitpid(-1)`, EINTR retried; with `block: false`, WNOHANG.
-    public static func wait(any block: Bool) -> Reaped {
+    static func wait(any block: Bool) -> Reaped {
         var status: Int32 = 0
         let pid = retrying { waitpid(-1, &status, block ? 0 : WNOHANG) }
         if pid > 0 { return .child(pid, WaitStatus(status)) }
@@ -59,29 +59,28 @@ extension Sys {
     }
 
     /// `waitpid(pid)` until it has exited, EINTR retried.
-    public static func wait(_ pid: Int32) throws(Errno) -> WaitStatus {
+    static func wait(_ pid: Int32) throws(Errno) -> WaitStatus {
         var status: Int32 = 0
         if retrying({ waitpid(pid, &status, 0) }) < 0 { throw Errno.current }
         return WaitStatus(status)
     }
 
     /// `kill(pid, sig)`: a negative pid is a process group, -1 every process we may signal.
-    public static func kill(_ pid: Int32, _ sig: Int32) throws(Errno) {
+    static func kill(_ pid: Int32, _ sig: Int32) throws(Errno) {
         if CHermes.kill(pid, sig) != 0 { throw Errno.current }
     }
 
-    /// `setpgid(pid, group)`; errors are the caller's to ignore (the other side of a
-    /// fork may have done it, or the child may have exec'd already).
-    public static func setProcessGroup(_ pid: Int32, _ group: Int32) { _ = setpgid(pid, group) }
+    /// `setpgid(pid, group)`; errors ignored (the other side of the fork may have done it).
+    static func setProcessGroup(_ pid: Int32, _ group: Int32) { _ = setpgid(pid, group) }
 
     /// True when fd 0 is a terminal.
-    public static func stdinIsTerminal() -> Bool { isatty(0) == 1 }
+    static func stdinIsTerminal() -> Bool { isatty(0) == 1 }
 
     /// Makes `group` the foreground process group of the terminal on fd 0.
-    public static func takeTerminal(_ group: Int32) { _ = tcsetpgrp(0, group) }
+    static func takeTerminal(_ group: Int32) { _ = tcsetpgrp(0, group) }
 
     /// CLOCK_MONOTONIC in nanoseconds.
-    public static func monotonicNanoseconds() -> Int64 {
+    static func monotonicNanoseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)

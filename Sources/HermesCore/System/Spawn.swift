@@ -2,26 +2,21 @@ import CHermes
 
 /// What a child tells its parent, through the status pipe, when it cannot go on to its
 /// exec: which phase failed, a detail (the step or the candidate), and the errno.
-public struct ChildReport {
-    public var phase: Int32
-    public var code: Int32
-    public var errno: Int32
-    public init(phase: Int32, code: Int32, errno: Int32) {
-        self.phase = phase
-        self.code = code
-        self.errno = errno
-    }
+struct ChildReport {
+    var phase: Int32
+    var code: Int32
+    var errno: Int32
 }
 
 /// The one way a process is started: a close-on-exec status pipe, fork, a child that
 /// makes system calls only until its exec, and a report when it could not exec. Used by
 /// the supervisor (the program) and the boot steps (each cont-init script).
-public enum Spawn {
-    public struct Started {
-        public var pid: Int32
+enum Spawn {
+    struct Started {
+        var pid: Int32
         /// Why the child could not exec, or nil when it did (the pipe closed on exec).
         /// A child that reported has been reaped.
-        public var failure: ChildReport?
+        var failure: ChildReport?
     }
 
     /// Forks. The child closes the pipe's read end and runs `child`, which makes system
@@ -29,7 +24,7 @@ public enum Spawn {
     /// of a test process) and returns only when it cannot exec; its report is written to
     /// the pipe and the child exits with `failureExit`. The parent runs `parent(pid)`
     /// first, then waits for the report or the end of the pipe.
-    public static func start(failureExit: Int32, parent: (Int32) -> Void = { _ in },
+    static func start(failureExit: Int32, parent: (Int32) -> Void = { _ in },
                              child: () -> ChildReport) throws(Errno) -> Started {
         let (readEnd, writeEnd) = try Sys.pipe()
         let pid = fork()
