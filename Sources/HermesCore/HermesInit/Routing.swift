@@ -1,6 +1,6 @@
 /// hermes-init's routing decision (R8): which program the container's arguments run. Pure.
 enum Routing {
-    /// hermes-agent 0.19.0's `_BUILTIN_SUBCOMMANDS` (hermes_cli/main.py): R8's list when
+    /// `_BUILTIN_SUBCOMMANDS` of hermes-agent 0.19.0 (hermes_cli/main.py): R8's list when
     /// the image has none (`subcommandsFile`) and HERMES_INIT_SUBCOMMANDS is unset.
     static let defaultSubcommands: StaticString =
         "acp auth backup bundles chat checkpoints claw completion computer-use config console cron curator dashboard debug desktop doctor dump fallback gateway gui help hooks import insights journey kanban learning login logout logs lsp mcp memory memory-graph migrate moa model pairing pets plugins portal postinstall profile project prompt-size proxy secrets security send serve sessions setup skills slack status tools uninstall update version webhook whatsapp whatsapp-cloud"
