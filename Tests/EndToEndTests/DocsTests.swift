@@ -44,7 +44,7 @@ struct DocsTests {
         var used = [String: String]()
         for dir in dirs {
             for file in DockerFilesTests.allFiles(under: dir)
-            where [".swift", ".py", ".sh", ".h"].contains(where: file.hasSuffix) {
+            where [".swift", ".py", ".sh", ".h", ".md"].contains(where: file.hasSuffix) {
                 let text = try String(contentsOfFile: file, encoding: .utf8)
                 // Not a \u{A0} escape: only a word of its own.
                 for m in try matches(#"(?<![{\w])([RDAOMBI][0-9]+)[a-z]?\b"#, in: text) { used[m[1]] = file }
@@ -65,11 +65,11 @@ struct DocsTests {
         }
     }
 
-    @Test("every rule id a test or a source names is defined in docs/contract.md")
+    @Test("every rule id a test, a source or a doc names is defined in docs/contract.md")
     func ruleIds() throws {
         let defined = try Self.definedRules()
         #expect(defined.count >= 30, "\(defined.sorted())")
-        let used = try Self.usedRules(under: ["Tests", "Sources", "Fuzz"])
+        let used = try Self.usedRules(under: ["Tests", "Sources", "Fuzz", "docs"])
         #expect(used.count >= 15, "\(used.keys.sorted())")
         for (id, file) in used.sorted(by: { $0.key < $1.key }) {
             #expect(defined.contains(id), "\(id), named in \(file), is not defined in docs/contract.md")
