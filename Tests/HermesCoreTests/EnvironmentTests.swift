@@ -26,5 +26,10 @@ struct EnvironmentTests {
         var e = Environment(entries: [b("PATH=/x"), b("HOME=/root"), b("PATHX=1"), b("odd")])
         e.keepOnly("PATH")
         #expect(e.entries == [b("PATH=/x")])
+        // Recorded for the trace, one unset a variable dropped; nothing when not recording.
+        #expect(e.changes == [.unset(b("HOME")), .unset(b("PATHX")), .unset(b("odd"))])
+        var quiet = Environment(entries: [b("PATH=/x"), b("HOME=/root")], recording: false)
+        quiet.keepOnly("PATH")
+        #expect(quiet.entries == [b("PATH=/x")] && quiet.changes.isEmpty)
     }
 }

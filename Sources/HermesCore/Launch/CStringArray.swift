@@ -30,16 +30,10 @@ final class CStringArray {
     }
 
     /// The pointers as they are, the strings kept alive by `store`: an envp.
-    init(pointers: [UnsafeMutablePointer<CChar>], store: StringStore) {
-        count = pointers.count
-        ownedFirst = 0
-        ownsLast = false
-        self.store = store
-        pointer = .allocate(capacity: count + 1)
-        pointers.withUnsafeBufferPointer { s in
-            for i in 0..<s.count { pointer[i] = s[i] }
+    convenience init(pointers: [UnsafeMutablePointer<CChar>], store: StringStore) {
+        self.init(count: pointers.count, ownedFirst: 0, ownsLast: false, store: store) { p in
+            for (i, entry) in pointers.enumerated() { p[i] = entry }
         }
-        pointer[count] = nil
     }
 
     private init(count: Int, ownedFirst: Int, ownsLast: Bool, store: StringStore?,
